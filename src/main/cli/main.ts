@@ -1,0 +1,174 @@
+import { Command, CommanderError, Option } from 'commander';
+import { LANGUAGES, type DoctorReport, type OperationName, type OperationOutput } from '../../shared/contract.ts';
+import { runDoctor } from '../doctor/doctor.ts';
+import { createEngine, type Engine } from '../engine/engine.ts';
+import { EngineError, toErrorInfo } from '../engine/errors.ts';
+import { resolveHome } from '../engine/home.ts';
+import { APP_VERSION } from '../engine/version.ts';
+import { KeyringSecretStore } from '../secrets/keyring-store.ts';
+import { processIo, readSecret, type CliIo } from './io.ts';
+
+/** Exit codes: 0 done, 1 the operation failed (reason on stderr), 2 the command line is wrong. */
+export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+
+class CliExit extends Error {
+  readonly exitCode: number;
+  constructor(exitCode: number) {
+    super(`exit ${exitCode}`);
+    this.exitCode = exitCode;
+  }
+}
+
+interface GlobalOptions {
+  home?: string;
+}
+
+function buildProgram(io: CliIo): Command {
+  const program = new Command('ledgerdrop');
+  program
+    .description('Ledgerdrop: gets every invoice and bank statement of your clients into their accounting package, exactly once.')
+    .version(APP_VERSION, '-V, --version', 'print the version')
+    .addOption(new Option('--home <dir>', 'data folder (default: LEDGERDROP_HOME, else the OS app-data folder)'))
+    .helpOption('-h, --help', 'show help')
+    .showSuggestionAfterError(true)
+    .configureOutput({
+      writeOut: (s) => io.stdout(s),
+      writeErr: (s) => io.stderr(s),
+      outputError: (s, write) => write(`ledgerdrop: ${s.replace(/^error: /, '').trim()}\n`),
+    })
+    .exitOverride();
+
+  const home = (): string => resolveHome(program.opts<GlobalOptions>().home, io.env);
+
+  async function withEngine<T>(action: (engine: Engine) => Promise<T>): Promise<T> {
+    const engine = await createEngine({ home: home() });
+    try {
+      return await action(engine);
+    } finally {
+      await engine.close();
+    }
+  }
+
+  async function invoke<N extends OperationName>(name: N, input: unknown): Promise<OperationOutput<N>> {
+    return withEngine((engine) => engine.invoke(name, input));
+  }
+
+  const print = (json: boolean, value: unknown, human: () => string): void => {
+    io.stdout(json ? `${JSON.stringify(value)}\n` : `${human()}\n`);
+  };
+
+  program
+    .command('doctor')
+    .description('check that Ledgerdrop can run here: Node version, data folder, database, keychain')
+    .option('--json', 'print one JSON object')
+    .action(async (opts: { json?: boolean }) => {
+      const report = await runDoctor({ home: home(), probeStore: (ns) => new KeyringSecretStore(ns) });
+      print(Boolean(opts.json), report, () => formatDoctor(report));
+      if (!report.ok) throw new CliExit(EXIT.failed);
+    });
+
+  program
+    .command('status')
+    .description('show the engine status of the data folder')
+    .option('--json', 'print one JSON object')
+    .action(async (opts: { json?: boolean }) => {
+      const status = await invoke('engine.status', {});
+      print(Boolean(opts.json), status, () =>
+        [
+          `Ledgerdrop ${status.version}`,
+          `Data folder: ${status.home}`,
+          `Database:    ${status.database.path} (schema ${status.database.schemaVersion}, SQLite ${status.database.sqliteVersion})`,
+          `Keychain:    ${status.keychain.backend}`,
+        ].join('\n'),
+      );
+    });
+
+  const secrets = program.command('secrets').description('store passwords, keys and tokens in the OS keychain');
+  secrets
+    .command('set')
+    .description('store a secret; the value is read from standard input (or a hidden prompt), never from the command line')
+    .argument('<name>', 'name of the secret, e.g. sftp-office.password')
+    .action(async (name: string) => {
+      const value = await readSecret(io, `Value for ${name}: `);
+      await invoke('secrets.set', { name, value });
+      io.stdout(`Stored ${name} in the keychain.\n`);
+    });
+  secrets
+    .command('delete')
+    .description('remove a secret from the keychain')
+    .argument('<name>', 'name of the secret')
+    .action(async (name: string) => {
+      const result = await invoke('secrets.delete', { name });
+      io.stdout(result.deleted ? `Deleted ${name}.\n` : `There was no secret named ${name}.\n`);
+    });
+  secrets
+    .command('has')
+    .description('say whether a secret is stored (never prints its value); exit 1 when it is not')
+    .argument('<name>', 'name of the secret')
+    .action(async (name: string) => {
+      const result = await invoke('secrets.has', { name });
+      io.stdout(result.present ? `${name} is stored.\n` : `${name} is not stored.\n`);
+      if (!result.present) throw new CliExit(EXIT.failed);
+    });
+
+  const settings = program.command('settings').description('read or change engine settings');
+  settings
+    .command('get')
+    .description('print the engine settings')
+    .option('--json', 'print one JSON object')
+    .action(async (opts: { json?: boolean }) => {
+      const value = await invoke('settings.get', {});
+      print(Boolean(opts.json), value, () => Object.entries(value).map(([k, v]) => `${k} = ${String(v)}`).join('\n'));
+    });
+  settings
+    .command('set')
+    .description(`change one setting (language: ${LANGUAGES.join('|')}, rescanIntervalMinutes: 1–1440, logLevel: error|warn|info|debug)`)
+    .argument('<key>')
+    .argument('<value>')
+    .action(async (key: string, raw: string) => {
+      const value = /^-?\d+$/.test(raw) ? Number(raw) : raw;
+      const next = await invoke('settings.set', { patch: { [key]: value } });
+      io.stdout(`${key} = ${String((next as Record<string, unknown>)[key])}\n`);
+    });
+
+  for (const command of program.commands) configureSubcommand(command, io);
+  return program;
+}
+
+function configureSubcommand(command: Command, io: CliIo): void {
+  command
+    .exitOverride()
+    .helpOption('-h, --help', 'show help')
+    .showSuggestionAfterError(true)
+    .configureOutput({
+      writeOut: (s) => io.stdout(s),
+      writeErr: (s) => io.stderr(s),
+      outputError: (s, write) => write(`ledgerdrop: ${s.replace(/^error: /, '').trim()}\n`),
+    });
+  for (const sub of command.commands) configureSubcommand(sub, io);
+}
+
+export function formatDoctor(report: DoctorReport): string {
+  const lines = report.checks.map((c) => `${c.ok ? 'ok  ' : 'FAIL'}  ${c.id.padEnd(9)} ${c.detail}${c.fix ? `\n                 → ${c.fix}` : ''}`);
+  lines.push(report.ok ? 'All checks passed.' : 'Some checks failed.');
+  return lines.join('\n');
+}
+
+/** Runs the CLI and returns the exit code; never throws and never prints a stack trace. */
+export async function runCli(argv: readonly string[], io: CliIo = processIo): Promise<number> {
+  const program = buildProgram(io);
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return EXIT.ok;
+  } catch (error) {
+    if (error instanceof CliExit) return error.exitCode;
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return EXIT.ok;
+      return EXIT.usage;
+    }
+    const info = toErrorInfo(error);
+    io.stderr(`ledgerdrop: ${info.message}\n`);
+    if (io.env.LEDGERDROP_DEBUG && error instanceof Error && !(error instanceof EngineError)) io.stderr(`${error.stack ?? ''}\n`);
+    return EXIT.failed;
+  }
+}

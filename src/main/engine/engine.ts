@@ -1,0 +1,172 @@
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import {
+  contract,
+  describeZodError,
+  type EngineState,
+  type EngineStatus,
+  type EventName,
+  type EventPayload,
+  type OperationName,
+  type OperationOutput,
+} from '../../shared/contract.ts';
+import { isOperationName } from '../../shared/operation-names.ts';
+import { runDoctor } from '../doctor/doctor.ts';
+import { KeyringSecretStore } from '../secrets/keyring-store.ts';
+import type { SecretStore } from '../secrets/secret-store.ts';
+import { openDatabase, type Db } from '../store/database.ts';
+import { EngineError } from './errors.ts';
+import { EngineEvents, type EventListener } from './events.ts';
+import { ensureWritableHome } from './home.ts';
+import { HomeLock } from './home-lock.ts';
+import { DATABASE_FILE } from './paths.ts';
+import { SettingsStore } from './settings-store.ts';
+import { APP_VERSION } from './version.ts';
+
+export interface EngineOptions {
+  /** The data folder: database, logs, lock. Created when missing. */
+  home: string;
+  /** Builds the secret store for this data folder's namespace; defaults to the OS keychain. */
+  secretStore?: (namespace: string) => SecretStore;
+}
+
+export interface Engine {
+  readonly home: string;
+  /** Runs an operation by name; the input is validated against the contract first. */
+  invoke<N extends OperationName>(name: N, input: unknown): Promise<OperationOutput<N>>;
+  on<E extends EventName>(event: E, listener: EventListener<E>): () => void;
+  onAny(listener: <E extends EventName>(event: E, payload: EventPayload<E>) => void): () => void;
+  /** Closes the database and releases the data folder. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+type Handlers = { [N in OperationName]: (input: never) => Promise<OperationOutput<N>> | OperationOutput<N> };
+
+/**
+ * Opens a data folder and returns the engine that serves it. Refuses when another engine
+ * (in this process or another) already holds the folder.
+ */
+export async function createEngine(options: EngineOptions): Promise<Engine> {
+  const home = options.home;
+  ensureWritableHome(home);
+  const lock = HomeLock.acquire(home);
+  let db: Db;
+  try {
+    db = openDatabase(join(home, DATABASE_FILE));
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+  return new EngineImpl(home, lock, db, options.secretStore ?? ((ns) => new KeyringSecretStore(ns)));
+}
+
+class EngineImpl implements Engine {
+  readonly home: string;
+  private readonly lock: HomeLock;
+  private readonly db: Db;
+  private readonly events = new EngineEvents();
+  private readonly settings: SettingsStore;
+  private readonly secrets: SecretStore;
+  private readonly makeSecretStore: (namespace: string) => SecretStore;
+  private readonly installationId: string;
+  private readonly startedAt = new Date().toISOString();
+  private state: EngineState = 'starting';
+  private readonly handlers: Handlers;
+
+  constructor(home: string, lock: HomeLock, db: Db, makeSecretStore: (namespace: string) => SecretStore) {
+    this.home = home;
+    this.lock = lock;
+    this.db = db;
+    this.settings = new SettingsStore(db);
+    this.installationId = this.ensureInstallationId();
+    this.makeSecretStore = makeSecretStore;
+    this.secrets = makeSecretStore(this.installationId);
+    this.handlers = {
+      'engine.status': () => this.status(),
+      'settings.get': () => this.settings.get(),
+      'settings.set': (input: { patch: Parameters<SettingsStore['set']>[0] }) => {
+        const next = this.settings.set(input.patch);
+        this.events.emit('settings.changed', next);
+        return next;
+      },
+      'secrets.set': async (input: { name: string; value: string }) => {
+        await this.secrets.set(input.name, input.value);
+        this.events.emit('secrets.changed', { name: input.name, present: true });
+        return { name: input.name, stored: true as const };
+      },
+      'secrets.delete': async (input: { name: string }) => {
+        const deleted = await this.secrets.delete(input.name);
+        if (deleted) this.events.emit('secrets.changed', { name: input.name, present: false });
+        return { name: input.name, deleted };
+      },
+      'secrets.has': async (input: { name: string }) => ({ name: input.name, present: await this.secrets.has(input.name) }),
+      doctor: () => runDoctor({ home: this.home, probeStore: this.makeSecretStore }),
+    };
+    this.setState('idle');
+  }
+
+  async invoke<N extends OperationName>(name: N, input: unknown): Promise<OperationOutput<N>> {
+    if (!isOperationName(name)) throw new EngineError('unknown-operation', `Unknown operation "${String(name)}".`);
+    if (this.state === 'closed' || this.state === 'closing') throw new EngineError('engine-closed', 'The engine is shutting down; try again after it restarts.');
+    const parsed = contract[name].input.safeParse(input ?? {});
+    if (!parsed.success) throw new EngineError('invalid-input', `Invalid input for ${name}: ${describeZodError(parsed.error)}`);
+    const handler = this.handlers[name] as (input: unknown) => Promise<OperationOutput<N>> | OperationOutput<N>;
+    return handler(parsed.data);
+  }
+
+  on<E extends EventName>(event: E, listener: EventListener<E>): () => void {
+    return this.events.on(event, listener);
+  }
+
+  onAny(listener: <E extends EventName>(event: E, payload: EventPayload<E>) => void): () => void {
+    return this.events.onAny(listener);
+  }
+
+  async close(): Promise<void> {
+    if (this.state === 'closed') return;
+    this.setState('closing');
+    if (this.db.open) {
+      this.db.pragma('wal_checkpoint(TRUNCATE)');
+      this.db.close();
+    }
+    this.lock.release();
+    this.setState('closed');
+  }
+
+  private status(): EngineStatus {
+    return {
+      state: this.state,
+      version: APP_VERSION,
+      home: this.home,
+      installationId: this.installationId,
+      startedAt: this.startedAt,
+      database: {
+        path: join(this.home, DATABASE_FILE),
+        schemaVersion: this.db.pragma('user_version', { simple: true }) as number,
+        sqliteVersion: (this.db.prepare('SELECT sqlite_version() AS v').get() as { v: string }).v,
+      },
+      keychain: { backend: this.secrets.backend },
+    };
+  }
+
+  private setState(state: EngineState): void {
+    this.state = state;
+    if (state === 'closed') {
+      // The database is gone; send what we know without touching it.
+      this.events.emit('engine.status', { ...this.lastStatus, state });
+      return;
+    }
+    this.lastStatus = this.status();
+    this.events.emit('engine.status', this.lastStatus);
+  }
+
+  private lastStatus!: EngineStatus;
+
+  private ensureInstallationId(): string {
+    const row = this.db.prepare("SELECT value FROM meta WHERE key = 'installation_id'").get() as { value: string } | undefined;
+    if (row) return row.value;
+    const id = randomUUID();
+    this.db.prepare("INSERT INTO meta (key, value) VALUES ('installation_id', ?)").run(id);
+    return id;
+  }
+}

@@ -1,0 +1,129 @@
+/**
+ * The typed contract between the renderer, the desktop shell, the CLI and the engine.
+ * Every operation has a name, a zod input schema (validated by the shell's IPC relay and again by
+ * the engine) and an output schema. Events are what the engine pushes to its hosts.
+ * This module has no side effects and uses no Node or DOM API (enforced by lint and tsconfig.shared).
+ */
+import { z } from 'zod';
+import type { EventName, OperationName } from './operation-names.ts';
+
+export const LANGUAGES = ['en', 'fr', 'nl'] as const;
+export type Language = (typeof LANGUAGES)[number];
+
+/** Names of secrets in the keychain: short, printable, no separators that could escape a namespace. */
+export const secretNameSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, 'use 1–128 letters, digits, dots, dashes or underscores, starting with a letter or digit');
+
+/** UTF-8 length of a string, without TextEncoder (src/shared uses no host API). */
+export function utf8Length(text: string): number {
+  let bytes = 0;
+  for (const char of text) {
+    const code = char.codePointAt(0) ?? 0;
+    bytes += code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
+  }
+  return bytes;
+}
+
+/** Largest secret we accept: private keys and OAuth refresh tokens fit comfortably. */
+export const MAX_SECRET_BYTES = 64 * 1024;
+
+export const engineSettingsSchema = z
+  .object({
+    /** Language of messages the engine writes (activity log, emails it composes). */
+    language: z.enum(LANGUAGES),
+    /** How often watch folders on network drives are rescanned, in minutes. */
+    rescanIntervalMinutes: z.number().int().min(1).max(24 * 60),
+    /** How much the engine writes to its log file. */
+    logLevel: z.enum(['error', 'warn', 'info', 'debug']),
+  })
+  .strict();
+export type EngineSettings = z.infer<typeof engineSettingsSchema>;
+
+export const DEFAULT_ENGINE_SETTINGS: EngineSettings = {
+  language: 'en',
+  rescanIntervalMinutes: 10,
+  logLevel: 'info',
+};
+
+const empty = z.object({}).strict();
+
+export const engineStateSchema = z.enum(['starting', 'idle', 'closing', 'closed']);
+export type EngineState = z.infer<typeof engineStateSchema>;
+
+export const engineStatusSchema = z.object({
+  state: engineStateSchema,
+  version: z.string(),
+  home: z.string(),
+  installationId: z.string(),
+  startedAt: z.string(),
+  database: z.object({ path: z.string(), schemaVersion: z.number().int(), sqliteVersion: z.string() }),
+  keychain: z.object({ backend: z.string() }),
+});
+export type EngineStatus = z.infer<typeof engineStatusSchema>;
+
+export const doctorCheckSchema = z.object({
+  id: z.enum(['node', 'home', 'database', 'keychain']),
+  ok: z.boolean(),
+  /** What was found, in plain language ("Node 24.21.0", "Secret Service: reachable"). */
+  detail: z.string(),
+  /** When the check failed: what to do about it. */
+  fix: z.string().nullable(),
+});
+export type DoctorCheck = z.infer<typeof doctorCheckSchema>;
+
+export const doctorReportSchema = z.object({
+  ok: z.boolean(),
+  home: z.string(),
+  checks: z.array(doctorCheckSchema),
+});
+export type DoctorReport = z.infer<typeof doctorReportSchema>;
+
+const secretNameInput = z.object({ name: secretNameSchema }).strict();
+
+export const contract = {
+  'engine.status': { input: empty, output: engineStatusSchema },
+  'settings.get': { input: empty, output: engineSettingsSchema },
+  'settings.set': { input: z.object({ patch: engineSettingsSchema.partial() }).strict(), output: engineSettingsSchema },
+  'secrets.set': {
+    input: z
+      .object({
+        name: secretNameSchema,
+        value: z
+          .string()
+          .min(1, 'the secret is empty')
+          .refine((v) => utf8Length(v) <= MAX_SECRET_BYTES, `the secret is larger than ${MAX_SECRET_BYTES / 1024} KiB`),
+      })
+      .strict(),
+    output: z.object({ name: z.string(), stored: z.literal(true) }),
+  },
+  'secrets.delete': { input: secretNameInput, output: z.object({ name: z.string(), deleted: z.boolean() }) },
+  'secrets.has': { input: secretNameInput, output: z.object({ name: z.string(), present: z.boolean() }) },
+  doctor: { input: empty, output: doctorReportSchema },
+} as const satisfies Record<OperationName, { input: z.ZodType; output: z.ZodType }>;
+// `satisfies` refuses both a missing and an extra operation, so OPERATION_NAMES and the contract agree.
+
+export type Contract = typeof contract;
+export type OperationInput<N extends OperationName> = z.input<Contract[N]['input']>;
+export type OperationOutput<N extends OperationName> = z.infer<Contract[N]['output']>;
+
+export const eventSchemas = {
+  'engine.status': engineStatusSchema,
+  'settings.changed': engineSettingsSchema,
+  /** Never carries the value: only whether a secret of that name now exists. */
+  'secrets.changed': z.object({ name: z.string(), present: z.boolean() }),
+} as const satisfies Record<EventName, z.ZodType>;
+
+export type EventPayload<E extends EventName> = z.infer<(typeof eventSchemas)[E]>;
+
+/** Formats a zod error as one line: the JSON path of the first problem and what is wrong with it. */
+export function describeZodError(error: z.ZodError): string {
+  return error.issues
+    .map((issue) => {
+      const path = issue.path.length ? issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('') : '(input)';
+      return `${path.startsWith('.') ? path.slice(1) : path}: ${issue.message}`;
+    })
+    .join('; ');
+}
+
+export type { EventName, OperationName } from './operation-names.ts';
