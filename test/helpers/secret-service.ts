@@ -1,0 +1,102 @@
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+/**
+ * A real Secret Service for tests: a private D-Bus session bus plus gnome-keyring-daemon with an
+ * unlocked "login" collection, both in a temp folder and stopped by PID. Nothing touches the
+ * machine's own keyring. `env` is what a child process needs to reach it.
+ */
+export interface SecretService {
+  env: { DBUS_SESSION_BUS_ADDRESS: string; XDG_DATA_HOME: string; XDG_CACHE_HOME: string; XDG_CONFIG_HOME: string; XDG_RUNTIME_DIR: string };
+  /** Looks an item up with libsecret's own `secret-tool`, independent of our code. */
+  lookup(attributes: Record<string, string>): Promise<string | null>;
+  /** The account names (`username` attribute) of every item stored for a service. */
+  accounts(service: string): Promise<string[]>;
+  /** Locks the login collection, as the desktop does after a screen lock or timeout. */
+  lock(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check().catch(() => false)) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`Timed out waiting for ${what}`);
+}
+
+function stopProcess(child: ChildProcess | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    if (!child || child.exitCode !== null || child.signalCode !== null) return resolve();
+    const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+export async function startSecretService(): Promise<SecretService> {
+  const root = mkdtempSync(join(tmpdir(), 'ld-secret-service-'));
+  const env = {
+    DBUS_SESSION_BUS_ADDRESS: `unix:path=${join(root, 'bus')}`,
+    XDG_DATA_HOME: join(root, 'data'),
+    XDG_CACHE_HOME: join(root, 'cache'),
+    XDG_CONFIG_HOME: join(root, 'config'),
+    XDG_RUNTIME_DIR: join(root, 'run'),
+  };
+  for (const dir of [env.XDG_DATA_HOME, env.XDG_CACHE_HOME, env.XDG_CONFIG_HOME]) mkdirSync(dir, { recursive: true });
+  mkdirSync(env.XDG_RUNTIME_DIR, { recursive: true, mode: 0o700 });
+  const childEnv = { ...process.env, ...env };
+
+  let bus: ChildProcess | undefined;
+  let keyring: ChildProcess | undefined;
+  const dbusSend = (...args: string[]) => run('dbus-send', ['--session', '--print-reply', ...args], { env: childEnv });
+  try {
+    bus = spawn('dbus-daemon', ['--session', '--nofork', `--address=${env.DBUS_SESSION_BUS_ADDRESS}`], { env: childEnv, stdio: 'ignore' });
+    await waitFor(async () => (await dbusSend('--dest=org.freedesktop.DBus', '/org/freedesktop/DBus', 'org.freedesktop.DBus.ListNames'), true), 'the D-Bus session bus');
+    keyring = spawn('gnome-keyring-daemon', ['--foreground', '--unlock', '--components=secrets'], { env: childEnv, stdio: ['pipe', 'ignore', 'ignore'] });
+    keyring.stdin?.end('ledgerdrop-test-keyring');
+    await waitFor(async () => {
+      const { stdout } = await dbusSend('--dest=org.freedesktop.DBus', '/org/freedesktop/DBus', 'org.freedesktop.DBus.NameHasOwner', 'string:org.freedesktop.secrets');
+      return stdout.includes('true');
+    }, 'gnome-keyring-daemon on the bus');
+  } catch (error) {
+    await stopProcess(keyring);
+    await stopProcess(bus);
+    rmSync(root, { recursive: true, force: true });
+    throw new Error(`Cannot start a Secret Service for tests (${(error as Error).message}). Run scripts/test-env.sh to install dbus and gnome-keyring.`);
+  }
+
+  return {
+    env,
+    async lookup(attributes) {
+      const args = ['lookup', ...Object.entries(attributes).flat()];
+      try {
+        const { stdout } = await run('secret-tool', args, { env: childEnv });
+        return stdout;
+      } catch {
+        return null;
+      }
+    },
+    async accounts(serviceName) {
+      const { stdout, stderr } = await run('secret-tool', ['search', '--all', 'service', serviceName], { env: childEnv });
+      return [...`${stdout}\n${stderr}`.matchAll(/^attribute\.username = (.*)$/gm)].map((m) => m[1] ?? '');
+    },
+    async lock() {
+      await dbusSend('--dest=org.freedesktop.secrets', '/org/freedesktop/secrets', 'org.freedesktop.Secret.Service.Lock', 'array:objpath:/org/freedesktop/secrets/collection/login');
+    },
+    async stop() {
+      await stopProcess(keyring);
+      await stopProcess(bus);
+      rmSync(root, { recursive: true, force: true });
+    },
+  };
+}
