@@ -3,7 +3,8 @@ import { chmodSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from '
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { APP_VERSION } from '../../src/main/engine/version.ts';
-import { envWithoutKeychain, runLedgerdrop } from '../helpers/cli.ts';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { CLI, envWithoutKeychain, runLedgerdrop } from '../helpers/cli.ts';
 import { tempDirs } from '../helpers/temp.ts';
 
 const temp = tempDirs();
@@ -22,6 +23,24 @@ function expectOneLine(stderr: string): void {
 describe('ledgerdrop command line', () => {
   it('prints its version', async () => {
     expect(await runLedgerdrop(['--version'])).toMatchObject({ code: 0, stdout: `${APP_VERSION}\n` });
+  });
+
+  it('refuses to start on a Node older than 24, saying which Node it needs', async (ctx) => {
+    const old = ['/usr/bin/node', '/usr/local/bin/node'].find((path) => {
+      try {
+        return Number(execFileSync(path, ['-p', 'process.versions.node.split(".")[0]']).toString()) < 24;
+      } catch {
+        return false;
+      }
+    });
+    if (!old) {
+      console.warn('No Node older than 24 on this machine: the version guard is not exercised.');
+      ctx.skip();
+      return;
+    }
+    const result = spawnSync(old, [CLI, '--version'], { encoding: 'utf8' });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/^ledgerdrop: needs Node 24 or newer, this is Node \d+\./);
   });
 
   it('has --help on every command', async () => {
