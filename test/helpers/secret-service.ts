@@ -72,7 +72,7 @@ export async function startSecretService(): Promise<SecretService> {
     await stopProcess(keyring);
     await stopProcess(bus);
     rmSync(root, { recursive: true, force: true });
-    throw new Error(`Cannot start a Secret Service for tests (${(error as Error).message}). Run scripts/test-env.sh to install dbus and gnome-keyring.`);
+    throw new Error(`Cannot start a Secret Service for tests (${(error as Error).message}). Run scripts/test-env.sh to install dbus and gnome-keyring.`, { cause: error });
   }
 
   return {
