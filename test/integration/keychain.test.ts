@@ -127,9 +127,14 @@ describe('secrets in a real Secret Service (gnome-keyring)', () => {
 
     const doctor = await runLedgerdrop(['--home', home, 'doctor', '--json'], { env: envWithoutKeychain() });
     expect(doctor.code).toBe(1);
-    const report = JSON.parse(doctor.stdout) as { ok: boolean; checks: { id: string; ok: boolean; fix: string | null }[] };
+    const report = JSON.parse(doctor.stdout) as { ok: boolean; checks: { id: string; ok: boolean; detail: string; fix: string | null }[] };
     expect(report.ok).toBe(false);
     expect(report.checks.filter((c) => !c.ok).map((c) => c.id)).toEqual(['keychain']);
+    // What happened and what to do are separate, so the UI can show them apart.
+    expect(report.checks.find((c) => c.id === 'keychain')).toMatchObject({
+      detail: 'Keychain not usable: No keychain is reachable (Secret Service), and Ledgerdrop never stores passwords in plain files.',
+      fix: expect.stringMatching(/^Log in to a desktop session .*gnome-keyring-daemon --unlock/),
+    });
   });
 
   it('says the keychain is locked when it is, in one line', async () => {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { DoctorCheck, DoctorReport } from '../../shared/contract.ts';
+import { EngineError } from '../engine/errors.ts';
 import { ensureWritableHome } from '../engine/home.ts';
 import { MINIMUM_NODE_MAJOR } from '../engine/version.ts';
 import { DATABASE_FILE } from '../engine/paths.ts';
@@ -14,8 +15,10 @@ export interface DoctorOptions {
   nodeVersion?: string;
 }
 
-function failed(id: DoctorCheck['id'], error: unknown, fix: string): DoctorCheck {
-  return { id, ok: false, detail: error instanceof Error ? error.message : String(error), fix };
+/** A failed check: what happened as the detail, and the error's own remedy when it has one. */
+function failed(id: DoctorCheck['id'], error: unknown, fallbackFix: string, prefix = ''): DoctorCheck {
+  if (error instanceof EngineError) return { id, ok: false, detail: `${prefix}${error.problem}`, fix: error.fix ?? fallbackFix };
+  return { id, ok: false, detail: `${prefix}${error instanceof Error ? error.message : String(error)}`, fix: fallbackFix };
 }
 
 export function checkNode(version = process.versions.node): DoctorCheck {
@@ -68,12 +71,7 @@ export async function checkKeychain(probeStore: DoctorOptions['probeStore']): Pr
     if (back !== value) throw new Error('the keychain did not return what was stored');
     return { id: 'keychain', ok: true, detail: `Keychain reachable (${store.backend})`, fix: null };
   } catch (error) {
-    return {
-      id: 'keychain',
-      ok: false,
-      detail: `Keychain not usable (${store.backend}): ${error instanceof Error ? error.message : String(error)}`,
-      fix: 'Until a keychain is available Ledgerdrop refuses to store passwords, keys and sign-in tokens.',
-    };
+    return failed('keychain', error, 'Until a keychain is available Ledgerdrop refuses to store passwords, keys and sign-in tokens.', 'Keychain not usable: ');
   }
 }
 

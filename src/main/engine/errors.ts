@@ -6,11 +6,18 @@ import type { ErrorCode, ErrorInfo } from '../../shared/errors.ts';
  */
 export class EngineError extends Error {
   readonly code: ErrorCode;
+  /** What happened, without the remedy. */
+  readonly problem: string;
+  /** What the user can do about it, when there is something. */
+  readonly fix: string | null;
 
-  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  /** `message` says what happened; `options.fix` what to do. The full message is both, in one line. */
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; fix?: string }) {
+    super(options?.fix ? `${message} ${options.fix}` : message, options);
     this.name = 'EngineError';
     this.code = code;
+    this.problem = message;
+    this.fix = options?.fix ?? null;
   }
 
   toInfo(): ErrorInfo {

@@ -31,8 +31,8 @@ export class HomeLock {
         const pid = readHolderPid(home);
         throw new EngineError(
           'home-in-use',
-          `Another Ledgerdrop${pid ? ` (process ${pid})` : ''} is already using the data folder ${home}. Quit it first, or choose another folder with --home.`,
-          { cause: error },
+          `Another Ledgerdrop${pid ? ` (process ${pid})` : ''} is already using the data folder ${home}.`,
+          { cause: error, fix: 'Quit it first, or choose another folder with --home.' },
         );
       }
       throw error;

@@ -58,8 +58,8 @@ export function ensureWritableHome(home: string): void {
     const reason = (code && REASONS[code]) ?? (error instanceof Error ? error.message : String(error));
     throw new EngineError(
       'home-unwritable',
-      `Cannot write to the data folder ${home}: ${reason}. Choose another folder with --home (or LEDGERDROP_HOME), or give your user write access to it.`,
-      { cause: error },
+      `Cannot write to the data folder ${home}: ${reason}.`,
+      { cause: error, fix: 'Choose another folder with --home (or LEDGERDROP_HOME), or give your user write access to it.' },
     );
   }
 }

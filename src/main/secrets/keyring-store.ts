@@ -78,22 +78,22 @@ export class KeyringSecretStore implements SecretStore {
     const raw = error instanceof Error ? `${error.message} ${String((error as { cause?: unknown }).cause ?? '')}` : String(error);
     const fix = HOW_TO_FIX[this.platform] ?? HOW_TO_FIX.linux!;
     if (/prompt was dismissed|is locked|locked collection|user interaction is not allowed/i.test(raw)) {
-      return new EngineError('keychain-locked', `The ${this.backend} is locked, so Ledgerdrop cannot store or read passwords. Unlock your keychain and try again.`, { cause: error });
+      return new EngineError('keychain-locked', `The ${this.backend} is locked, so Ledgerdrop cannot store or read passwords.`, { cause: error, fix: 'Unlock your keychain and try again.' });
     }
     if (/no result found|collection.*does not exist|Object does not exist/i.test(raw)) {
       return new EngineError(
         'keychain-locked',
-        `The ${this.backend} has no unlocked default keyring ("login"). Unlock or create it in your keyring manager and try again.`,
-        { cause: error },
+        `The ${this.backend} has no unlocked default keyring ("login").`,
+        { cause: error, fix: 'Unlock or create it in your keyring manager and try again.' },
       );
     }
     if (/dbus|platform failure|no such interface|ServiceUnknown|not provided by any \.service|no storage access|autolaunch/i.test(raw)) {
       return new EngineError(
         'keychain-unavailable',
-        `No keychain is reachable (${this.backend}), and Ledgerdrop never stores passwords in plain files. ${fix}`,
-        { cause: error },
+        `No keychain is reachable (${this.backend}), and Ledgerdrop never stores passwords in plain files.`,
+        { cause: error, fix },
       );
     }
-    return new EngineError('keychain-failed', `The ${this.backend} refused the request: ${firstLine(raw)}. ${fix}`, { cause: error });
+    return new EngineError('keychain-failed', `The ${this.backend} refused the request: ${firstLine(raw)}.`, { cause: error, fix });
   }
 }

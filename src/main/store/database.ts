@@ -16,8 +16,8 @@ export function corruptDatabaseError(path: string, error: unknown): EngineError 
   const detail = error instanceof Error ? firstLine(error.message) : String(error);
   return new EngineError(
     'database-corrupt',
-    `The database ${path} is damaged (${detail}). Ledgerdrop left it untouched: restore it from a backup, or move it aside to start with an empty one.`,
-    { cause: error },
+    `The database ${path} is damaged (${detail}).`,
+    { cause: error, fix: 'Ledgerdrop left it untouched: restore it from a backup, or move it aside to start with an empty one.' },
   );
 }
 
@@ -43,7 +43,8 @@ export function openDatabase(path: string, options: OpenDatabaseOptions = {}): D
     if (current > latest) {
       throw new EngineError(
         'database-too-new',
-        `The database ${path} was written by a newer Ledgerdrop (schema ${current}; this version knows up to ${latest}). Update Ledgerdrop to open it.`,
+        `The database ${path} was written by a newer Ledgerdrop (schema ${current}; this version knows up to ${latest}).`,
+        { fix: 'Update Ledgerdrop to open it.' },
       );
     }
     if (current < latest) {
