@@ -36,6 +36,8 @@ export interface StartProcessOptions {
   logFiles?: readonly string[];
   /** Run under `setpriv --pdeathsig SIGKILL` (Linux, default true when setpriv exists). */
   killWithParent?: boolean;
+  /** Written to the process's standard input, which is then closed (default: no stdin). */
+  input?: string;
 }
 
 export interface ExitInfo {
@@ -277,12 +279,13 @@ export async function startProcess(options: StartProcessOptions): Promise<Manage
   const spawnOptions: SpawnOptions = {
     cwd: options.cwd,
     env: options.env ?? process.env,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     // Own process group, signalled as a whole by stop() and the exit handlers. (Ctrl-C on a terminal
     // reaches only the test process, whose SIGINT handler then kills the servers.)
     detached: true,
   };
   const child = spawn(command, argv, spawnOptions);
+  if (options.input !== undefined) child.stdin?.end(options.input);
 
   let outputText = '';
   const append = (chunk: Buffer): void => {

@@ -1,15 +1,17 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { startProcess, type ManagedProcess } from './process.ts';
 
 const run = promisify(execFile);
 
 /**
  * A real Secret Service for tests: a private D-Bus session bus plus gnome-keyring-daemon with an
- * unlocked "login" collection, both in a temp folder and stopped by PID. Nothing touches the
- * machine's own keyring. `env` is what a child process needs to reach it.
+ * unlocked "login" collection, both in a temp folder and stopped by PID (and killed with the test
+ * process if a test forgets). Nothing touches the machine's own keyring. `env` is what a child
+ * process needs to reach it.
  */
 export interface SecretService {
   env: { DBUS_SESSION_BUS_ADDRESS: string; XDG_DATA_HOME: string; XDG_CACHE_HOME: string; XDG_CONFIG_HOME: string; XDG_RUNTIME_DIR: string };
@@ -22,25 +24,14 @@ export interface SecretService {
   stop(): Promise<void>;
 }
 
-async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
+async function waitFor(check: () => Promise<boolean>, what: string, server: ManagedProcess, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await check().catch(() => false)) return;
+    if (server.exitInfo()) break;
     await new Promise((r) => setTimeout(r, 50));
   }
-  throw new Error(`Timed out waiting for ${what}`);
-}
-
-function stopProcess(child: ChildProcess | undefined): Promise<void> {
-  return new Promise((resolve) => {
-    if (!child || child.exitCode !== null || child.signalCode !== null) return resolve();
-    const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
+  throw new Error(`Timed out waiting for ${what}: ${server.diagnostics(1000)}`);
 }
 
 export async function startSecretService(): Promise<SecretService> {
@@ -56,22 +47,30 @@ export async function startSecretService(): Promise<SecretService> {
   mkdirSync(env.XDG_RUNTIME_DIR, { recursive: true, mode: 0o700 });
   const childEnv = { ...process.env, ...env };
 
-  let bus: ChildProcess | undefined;
-  let keyring: ChildProcess | undefined;
+  const servers: ManagedProcess[] = [];
+  const stopAll = async () => {
+    for (const server of servers.reverse()) await server.stop();
+    rmSync(root, { recursive: true, force: true });
+  };
   const dbusSend = (...args: string[]) => run('dbus-send', ['--session', '--print-reply', ...args], { env: childEnv });
   try {
-    bus = spawn('dbus-daemon', ['--session', '--nofork', `--address=${env.DBUS_SESSION_BUS_ADDRESS}`], { env: childEnv, stdio: 'ignore' });
-    await waitFor(async () => (await dbusSend('--dest=org.freedesktop.DBus', '/org/freedesktop/DBus', 'org.freedesktop.DBus.ListNames'), true), 'the D-Bus session bus');
-    keyring = spawn('gnome-keyring-daemon', ['--foreground', '--unlock', '--components=secrets'], { env: childEnv, stdio: ['pipe', 'ignore', 'ignore'] });
-    keyring.stdin?.end('ledgerdrop-test-keyring');
+    const bus = await startProcess({ name: 'dbus-daemon', command: 'dbus-daemon', args: ['--session', '--nofork', `--address=${env.DBUS_SESSION_BUS_ADDRESS}`], env: childEnv });
+    servers.push(bus);
+    await waitFor(async () => (await dbusSend('--dest=org.freedesktop.DBus', '/org/freedesktop/DBus', 'org.freedesktop.DBus.ListNames'), true), 'the D-Bus session bus', bus);
+    const keyring = await startProcess({
+      name: 'gnome-keyring-daemon',
+      command: 'gnome-keyring-daemon',
+      args: ['--foreground', '--unlock', '--components=secrets'],
+      env: childEnv,
+      input: 'ledgerdrop-test-keyring',
+    });
+    servers.push(keyring);
     await waitFor(async () => {
       const { stdout } = await dbusSend('--dest=org.freedesktop.DBus', '/org/freedesktop/DBus', 'org.freedesktop.DBus.NameHasOwner', 'string:org.freedesktop.secrets');
       return stdout.includes('true');
-    }, 'gnome-keyring-daemon on the bus');
+    }, 'gnome-keyring-daemon on the bus', keyring);
   } catch (error) {
-    await stopProcess(keyring);
-    await stopProcess(bus);
-    rmSync(root, { recursive: true, force: true });
+    await stopAll();
     throw new Error(`Cannot start a Secret Service for tests (${(error as Error).message}). Run scripts/test-env.sh to install dbus and gnome-keyring.`, { cause: error });
   }
 
@@ -93,10 +92,6 @@ export async function startSecretService(): Promise<SecretService> {
     async lock() {
       await dbusSend('--dest=org.freedesktop.secrets', '/org/freedesktop/secrets', 'org.freedesktop.Secret.Service.Lock', 'array:objpath:/org/freedesktop/secrets/collection/login');
     },
-    async stop() {
-      await stopProcess(keyring);
-      await stopProcess(bus);
-      rmSync(root, { recursive: true, force: true });
-    },
+    stop: stopAll,
   };
 }
