@@ -6,6 +6,10 @@ import { EngineError, toErrorInfo } from '../engine/errors.ts';
 import { resolveHome } from '../engine/home.ts';
 import { APP_VERSION } from '../engine/version.ts';
 import { KeyringSecretStore } from '../secrets/keyring-store.ts';
+import { inspectFile } from '../understanding/inspect.ts';
+import { ruleCoverage } from '../understanding/validation/coverage.ts';
+import { RULESETS, rulesOf } from '../understanding/validation/rulesets.ts';
+import { formatInspect, inspectOk } from './inspect-command.ts';
 import { processIo, readSecret, type CliIo } from './io.ts';
 
 /** Exit codes: 0 done, 1 the operation failed (reason on stderr), 2 the command line is wrong. */
@@ -131,8 +135,52 @@ function buildProgram(io: CliIo): Command {
       io.stdout(`${key} = ${String((next as Record<string, unknown>)[key])}\n`);
     });
 
+  program
+    .command('inspect')
+    .description('say what each file is, read its key fields and check e-invoices against their official rules (exit 1 when a file could not be understood or an e-invoice is invalid)')
+    .argument('<file...>', 'files to inspect (content decides, not the extension)')
+    .option('--client-id <id>', "the client's enterprise/VAT/KVK/OIN/GLN number, to tell purchase from sales (repeatable)", collect, [] as string[])
+    .option('--json', 'print one JSON object per file, one per line')
+    .action(async (files: string[], opts: { clientId: string[]; json?: boolean }) => {
+      let allOk = true;
+      for (const file of files) {
+        const result = await inspectFile(file, { clientIds: opts.clientId });
+        allOk &&= inspectOk(result);
+        io.stdout(opts.json ? `${JSON.stringify(result)}\n` : `${formatInspect(result)}\n`);
+      }
+      if (!allOk) throw new CliExit(EXIT.failed);
+    });
+
+  program
+    .command('rules')
+    .description('the e-invoice rule sets Ledgerdrop checks, and which official rule ids it implements')
+    .option('--coverage', 'list the implemented and missing rule ids per official source')
+    .option('--json', 'print one JSON object')
+    .action((opts: { coverage?: boolean; json?: boolean }) => {
+      const coverage = ruleCoverage();
+      const sets = Object.values(RULESETS).map((set) => ({ ruleset: set.id, release: set.release, rules: rulesOf(set).length }));
+      if (opts.json) {
+        io.stdout(`${JSON.stringify(opts.coverage ? { rulesets: sets, coverage } : { rulesets: sets })}\n`);
+        return;
+      }
+      const lines = sets.map((s) => `${s.ruleset.padEnd(19)} release ${s.release.padEnd(9)} ${s.rules} rules`);
+      if (opts.coverage) {
+        for (const c of coverage) {
+          lines.push('', `${c.source} (${c.official}): fatal ${c.fatal.implemented}/${c.fatal.total}, warning ${c.warning.implemented}/${c.warning.total}`);
+          lines.push(`  implemented: ${c.implemented.join(' ') || '(none)'}`);
+          if (c.missing.fatal.length) lines.push(`  missing fatal: ${c.missing.fatal.join(' ')}`);
+          if (c.missing.warning.length) lines.push(`  missing warnings: ${c.missing.warning.length} (${c.missing.warning.slice(0, 10).join(' ')}${c.missing.warning.length > 10 ? ' …' : ''})`);
+        }
+      }
+      io.stdout(`${lines.join('\n')}\n`);
+    });
+
   for (const command of program.commands) configureSubcommand(command, io);
   return program;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
 }
 
 function configureSubcommand(command: Command, io: CliIo): void {

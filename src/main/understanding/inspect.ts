@@ -20,7 +20,9 @@ import { parseCoda } from './statements/coda.ts';
 import { parseMt940 } from './statements/mt940.ts';
 import type { StatementParseResult } from './statements/types.ts';
 import { finding } from './types.ts';
-import type { Direction, DocumentFormat, DocumentKind, Finding, InspectError } from './types.ts';
+import type { Direction, DocumentFormat, DocumentKind, Finding, InspectError, UblFormat } from './types.ts';
+import { validateUbl } from './validation/validate.ts';
+import type { ValidationReport } from './validation/types.ts';
 
 export interface StatementSummary {
   account: string | null;
@@ -45,7 +47,8 @@ export interface InspectResult {
   statements: StatementSummary[] | null;
   members: InspectResult[] | null;
   findings: Finding[];
-  validation: null;
+  /** The e-invoice checked against the rule set its CustomizationID calls for; null for other files and plain UBL. */
+  validation: ValidationReport | null;
   error: InspectError | null;
 }
 
@@ -66,11 +69,14 @@ export interface InspectOptions {
   /** The client's identifiers (enterprise/VAT/KVK/OIN/GLN numbers, "scheme:value" endpoints), for direction. */
   clientIds?: readonly string[];
   limits?: { maxFileBytes?: number; xml?: Partial<XmlLimits>; archive?: Partial<ArchiveLimits> };
+  /** Check e-invoices against their official rule set (default true). */
+  validate?: boolean;
 }
 
 interface Context {
   clientIds: readonly string[];
   limits: InspectLimits;
+  validate: boolean;
   /** Number of archives this file sits in. */
   archiveLevel: number;
   budget: ArchiveBudget | null;
@@ -169,6 +175,7 @@ async function inspectBytes(bytes: Uint8Array, file: string, ctx: Context): Prom
       const dir = explainDirection(read.invoice, ctx.clientIds);
       result.direction = dir.direction;
       result.findings.push(...dir.findings);
+      if (ctx.validate) result.validation = validateUbl(c.ubl, c.format as UblFormat);
       return result;
     }
 
@@ -215,7 +222,7 @@ async function expandArchive(result: InspectResult, bytes: Uint8Array, ctx: Cont
 /** Inspects bytes already in memory. `name` is only reported back (classification is by content). */
 export async function inspectBuffer(bytes: Uint8Array, options: InspectOptions & { name: string }): Promise<InspectResult> {
   const limits = resolveLimits(options);
-  const ctx: Context = { clientIds: options.clientIds ?? [], limits, archiveLevel: 0, budget: null };
+  const ctx: Context = { clientIds: options.clientIds ?? [], limits, validate: options.validate ?? true, archiveLevel: 0, budget: null };
   if (bytes.length > limits.maxFileBytes) {
     const result = base(options.name, null);
     const guess = classifyHead(bytes.subarray(0, 8192));
