@@ -1,0 +1,18 @@
+/** Inspects every file named in a list (one per line) and prints the elapsed time as JSON. */
+import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { inspectBuffer } from '../src/main/understanding/inspect.ts';
+import { RULESETS, rulesOf } from '../src/main/understanding/validation/rulesets.ts';
+
+const files = readFileSync(process.argv[2]!, 'utf8').split('\n').filter(Boolean);
+let invalid = 0;
+let errors = 0;
+const start = process.hrtime.bigint();
+for (const file of files) {
+  const result = await inspectBuffer(await readFile(file), { name: file });
+  if (result.error) errors += 1;
+  if (result.validation && !result.validation.valid) invalid += 1;
+}
+const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+const rules = new Set(Object.values(RULESETS).flatMap((set) => rulesOf(set).map((r) => r.id))).size;
+process.stdout.write(JSON.stringify({ seconds, invalid, errors, rules }));
