@@ -29,7 +29,28 @@ describe('database migrations', () => {
     expect(db.pragma('synchronous', { simple: true })).toBe(2); // FULL
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
     const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all();
-    expect(tables).toEqual(['meta', 'settings']);
+    expect(tables).toEqual(['activity', 'clients', 'connections', 'deliveries', 'documents', 'meta', 'settings', 'sqlite_sequence', 'watch_folders']);
+    db.close();
+  });
+
+  it('keeps the activity log append-only', () => {
+    const db = openDatabase(join(temp.make(), 'a.db'));
+    db.prepare("INSERT INTO activity (at, level, event, message) VALUES ('2026-01-01T00:00:00Z', 'info', 'test', 'hello')").run();
+    expect(() => db.prepare("UPDATE activity SET message = 'changed'").run()).toThrow(/append-only/);
+    expect(() => db.prepare('DELETE FROM activity').run()).toThrow(/append-only/);
+    expect(db.prepare('SELECT message FROM activity').pluck().all()).toEqual(['hello']);
+    db.close();
+  });
+
+  it('allows one delivery per client, connection, document and destination', () => {
+    const db = openDatabase(join(temp.make(), 'a.db'));
+    const now = '2026-01-01T00:00:00Z';
+    db.prepare("INSERT INTO connections (id, service, name, families, created_at, updated_at) VALUES ('c', 'local-folder', 'C', '[]', ?, ?)").run(now, now);
+    db.prepare("INSERT INTO clients (id, name, connection_id, created_at, updated_at) VALUES ('acme', 'ACME', 'c', ?, ?)").run(now, now);
+    db.prepare("INSERT INTO documents (id, client_id, sha256, original_name, source, size, kind, received_at) VALUES (1, 'acme', 'abc', 'a.xml', 'import', 1, 'invoice', ?)").run(now);
+    const insert = db.prepare("INSERT INTO deliveries (document_id, client_id, connection_id, sha256, destination, state, created_at, updated_at) VALUES (1, 'acme', 'c', 'abc', 'main', 'queued', ?, ?)");
+    insert.run(now, now);
+    expect(() => insert.run(now, now)).toThrow(/UNIQUE constraint failed/);
     db.close();
   });
 

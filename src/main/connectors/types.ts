@@ -1,0 +1,127 @@
+/**
+ * The connector model (../shared/GUIDE.md §2): each destination — a local folder, SFTP, FTP(S),
+ * email, Dropbox, a vendor API — lives in its own folder under src/main/connectors/ and exports one
+ * `ConnectorDefinition`. The configuration wizard, `config apply` validation and the outbox are all
+ * driven by these declarations, so adding a connector touches one folder plus translations.
+ */
+
+export type DocumentFamily = 'invoices' | 'statements';
+
+/** What a connection delivers for e-invoices: the file as received, or a conversion. */
+export type ExportFormat = 'original' | 'peppol-bis-3' | 'ubl-be';
+
+export type FieldType = 'text' | 'number' | 'password' | 'email' | 'path' | 'path-template' | 'choice' | 'boolean' | 'host-key';
+
+export interface ConnectorField {
+  key: string;
+  type: FieldType;
+  required: boolean;
+  default?: string | number | boolean;
+  /** Stored in the OS keychain, never in the database or config files. */
+  secret?: boolean;
+  /** Asked once per connection (server, account) or once per client (dossier mailbox, subfolder). */
+  scope: 'connection' | 'client';
+  /** For `choice`. */
+  choices?: readonly string[];
+  /** Translation key of the label/help text; also "where to find this" instructions. */
+  helpKey: string;
+}
+
+export interface ConnectorLimits {
+  /** Deliveries in flight at once for one connection. */
+  concurrency: number;
+  /** Most deliveries per minute for one connection, when the service imposes one. */
+  perMinute?: number;
+}
+
+/** A document ready to send: the bytes to deliver (after any format conversion) and what is known about it. */
+export interface DeliveryDocument {
+  /** Stable id of the delivery (client, connection, document hash, destination): the idempotency key. */
+  deliveryId: string;
+  sha256: string;
+  family: DocumentFamily;
+  direction: 'sales' | 'purchase' | 'unknown' | null;
+  kind: string;
+  format: string | null;
+  /** The file name as it arrived. */
+  originalName: string;
+  /** When the document arrived (ISO), the `[year]`/`[month]` fallback when it has no issue date. */
+  receivedAt: string;
+  /** Key fields for path templates and messages. */
+  meta: { number: string | null; issueDate: string | null; supplier: string | null; customer: string | null };
+  /** The files to deliver, in order: the main document first, then e.g. the PDF alongside the e-invoice. */
+  files: readonly { name: string; bytes: Uint8Array; mimeType: string }[];
+}
+
+export interface DeliveryClient {
+  id: string;
+  name: string;
+  accountingFileId: string | null;
+  /** Per-client field values the connector declared (scope 'client'). */
+  fields: Readonly<Record<string, unknown>>;
+}
+
+export interface ConnectorContext {
+  connectionId: string;
+  /** Per-connection settings (non-secret fields). */
+  settings: Readonly<Record<string, unknown>>;
+  /** Reads one of this connection's secrets from the keychain. */
+  secret(key: string): Promise<string | null>;
+  /** Reports bytes sent for large files (progress events). */
+  progress?(bytesSent: number, bytesTotal: number): void;
+  signal?: AbortSignal;
+}
+
+export interface DeliveryReceipt {
+  /** Where it went, as the user would look for it (path, message id, remote id). */
+  remoteRef: string;
+  /** True when the destination already held exactly these bytes (a retry after an unseen success). */
+  alreadyThere?: boolean;
+}
+
+export interface TestResult {
+  ok: boolean;
+  /** Plain-language outcome, e.g. "Connected; the folder is writable". */
+  message: string;
+  /** Facts the user confirms, e.g. the SFTP host key fingerprint. */
+  facts?: Record<string, string>;
+}
+
+export interface ConnectorDefinition {
+  id: string;
+  /** Translation key of the display name. */
+  nameKey: string;
+  families: readonly DocumentFamily[];
+  formats: readonly ExportFormat[];
+  fields: readonly ConnectorField[];
+  auth: { type: 'none' } | { type: 'password' } | { type: 'oauth'; authorizeUrl: string; tokenUrl: string; pkce: boolean; scopes: readonly string[] };
+  limits: ConnectorLimits;
+  test(ctx: ConnectorContext): Promise<TestResult>;
+  /** Sends one document idempotently; throws DeliveryError (or anything, which counts as retry). */
+  deliver(doc: DeliveryDocument, client: DeliveryClient, ctx: ConnectorContext): Promise<DeliveryReceipt>;
+}
+
+/**
+ * How a failed delivery continues (rclone's taxonomy):
+ * - `retry`: transient (network, 5xx, 429, SMTP 4xx, disk full): back off and try again;
+ * - `no-retry`: this document or its path is the problem: the user must act on it;
+ * - `fatal-connection`: the connection itself is broken (sign-in revoked, host key changed, quota):
+ *   stop the connection for every client until the user fixes it.
+ */
+export type FailureClass = 'retry' | 'no-retry' | 'fatal-connection';
+
+export class DeliveryError extends Error {
+  readonly failure: FailureClass;
+  /** Server-requested wait (Retry-After), in milliseconds. */
+  readonly retryAfterMs: number | null;
+  /** Short stable code for the UI and tests, e.g. 'destination-missing', 'host-key-changed'. */
+  readonly code: string;
+
+  constructor(failure: FailureClass, code: string, message: string, options?: { cause?: unknown; retryAfterMs?: number }) {
+    super(message, options);
+    this.name = 'DeliveryError';
+    this.failure = failure;
+    this.code = code;
+    this.retryAfterMs = options?.retryAfterMs ?? null;
+  }
+}
