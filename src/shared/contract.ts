@@ -5,10 +5,11 @@
  * This module has no side effects and uses no Node or DOM API (enforced by lint and tsconfig.shared).
  */
 import { z } from 'zod';
+import { configFileSchema } from './config-file.ts';
 import type { EventName, OperationName } from './operation-names.ts';
 
-export const LANGUAGES = ['en', 'fr', 'nl'] as const;
-export type Language = (typeof LANGUAGES)[number];
+import { LANGUAGES } from './languages.ts';
+export { LANGUAGES, type Language } from './languages.ts';
 
 /** Names of secrets in the keychain: short, printable, no separators that could escape a namespace. */
 export const secretNameSchema = z
@@ -81,6 +82,38 @@ export type DoctorReport = z.infer<typeof doctorReportSchema>;
 
 const secretNameInput = z.object({ name: secretNameSchema }).strict();
 
+export const applyResultSchema = z.object({
+  connections: z.object({ created: z.array(z.string()), updated: z.array(z.string()) }),
+  clients: z.object({ created: z.array(z.string()), updated: z.array(z.string()) }),
+  /** Keychain names of the secrets stored (never their values). */
+  secretsStored: z.array(z.string()),
+});
+
+export const clientSummarySchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  identifiers: z.array(z.string()),
+  accountingFileId: z.string().nullable(),
+  connection: z.string().nullable(),
+  invoicesActivatedAt: z.string().nullable(),
+  statementsActivatedAt: z.string().nullable(),
+  watchFolders: z.array(z.string()),
+});
+export type ClientSummary = z.infer<typeof clientSummarySchema>;
+
+export const connectionSummarySchema = z.object({
+  id: z.string(),
+  service: z.string(),
+  name: z.string(),
+  families: z.array(z.string()),
+  format: z.string(),
+  active: z.boolean(),
+  status: z.enum(['connected', 'needs-sign-in', 'error']),
+  statusMessage: z.string().nullable(),
+  clients: z.number().int(),
+});
+export type ConnectionSummary = z.infer<typeof connectionSummarySchema>;
+
 export const contract = {
   'engine.status': { input: empty, output: engineStatusSchema },
   'settings.get': { input: empty, output: engineSettingsSchema },
@@ -100,6 +133,14 @@ export const contract = {
   'secrets.delete': { input: secretNameInput, output: z.object({ name: z.string(), deleted: z.boolean() }) },
   'secrets.has': { input: secretNameInput, output: z.object({ name: z.string(), present: z.boolean() }) },
   doctor: { input: empty, output: doctorReportSchema },
+  'config.apply': {
+    // The file itself is checked by the engine, which reports problems with their path in the file.
+    input: z.object({ config: z.unknown(), secretValues: z.record(z.string(), z.string()).default({}) }).strict(),
+    output: applyResultSchema,
+  },
+  'config.export': { input: empty, output: configFileSchema },
+  'clients.list': { input: empty, output: z.array(clientSummarySchema) },
+  'connections.list': { input: empty, output: z.array(connectionSummarySchema) },
 } as const satisfies Record<OperationName, { input: z.ZodType; output: z.ZodType }>;
 // `satisfies` refuses both a missing and an extra operation, so OPERATION_NAMES and the contract agree.
 

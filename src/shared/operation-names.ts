@@ -11,6 +11,10 @@ export const OPERATION_NAMES = [
   'secrets.delete',
   'secrets.has',
   'doctor',
+  'config.apply',
+  'config.export',
+  'clients.list',
+  'connections.list',
 ] as const;
 
 export type OperationName = (typeof OPERATION_NAMES)[number];

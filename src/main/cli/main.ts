@@ -2,7 +2,9 @@ import { Command, CommanderError, Option } from 'commander';
 import { LANGUAGES, type DoctorReport, type OperationName, type OperationOutput } from '../../shared/contract.ts';
 import { runDoctor } from '../doctor/doctor.ts';
 import { createEngine, type Engine } from '../engine/engine.ts';
-import { EngineError, toErrorInfo } from '../engine/errors.ts';
+import { readFile } from 'node:fs/promises';
+import { connectionSecretName } from '../../shared/config-file.ts';
+import { EngineError, systemErrorCode, toErrorInfo } from '../engine/errors.ts';
 import { resolveHome } from '../engine/home.ts';
 import { APP_VERSION } from '../engine/version.ts';
 import { KeyringSecretStore } from '../secrets/keyring-store.ts';
@@ -135,6 +137,64 @@ function buildProgram(io: CliIo): Command {
       io.stdout(`${key} = ${String((next as Record<string, unknown>)[key])}\n`);
     });
 
+  const config = program.command('config').description('declarative set-up of connections and clients (see the README for the file format)');
+  config
+    .command('apply')
+    .description('create or update the connections and clients in a JSON file; secrets come from the environment variables (or stdin) the file names; nothing is changed when anything in the file is wrong')
+    .argument('<file>', 'the configuration file (JSON)')
+    .option('--json', 'print the result as one JSON object')
+    .action(async (file: string, opts: { json?: boolean }) => {
+      const parsed = await readConfigFile(file);
+      const secretValues = await resolveSecretSources(parsed, io);
+      const result = await invoke('config.apply', { config: parsed, secretValues });
+      print(Boolean(opts.json), result, () =>
+        [
+          `Connections: ${describeChange(result.connections)}`,
+          `Clients: ${describeChange(result.clients)}`,
+          `Secrets stored in the keychain: ${result.secretsStored.length ? result.secretsStored.join(', ') : 'none'}`,
+        ].join('\n'),
+      );
+    });
+  config
+    .command('export')
+    .description('print the current set-up in the format config apply takes, without secrets')
+    .action(async () => {
+      io.stdout(`${JSON.stringify(await invoke('config.export', {}), null, 2)}\n`);
+    });
+
+  program
+    .command('clients')
+    .description('list the clients')
+    .option('--json', 'print one JSON array')
+    .action(async (opts: { json?: boolean }) => {
+      const clients = await invoke('clients.list', {});
+      print(Boolean(opts.json), clients, () =>
+        clients.length === 0
+          ? 'No clients yet. Add them with `ledgerdrop config apply FILE.json`.'
+          : clients
+              .map((c) => {
+                const active = [c.invoicesActivatedAt ? `invoices since ${c.invoicesActivatedAt}` : null, c.statementsActivatedAt ? `statements since ${c.statementsActivatedAt}` : null].filter(Boolean).join(', ');
+                return `${c.id}  ${c.name}  → ${c.connection ?? '(no connection)'}  ${active || 'not activated'}${c.watchFolders.length ? `\n    watching ${c.watchFolders.join(', ')}` : ''}`;
+              })
+              .join('\n'),
+      );
+    });
+
+  program
+    .command('connections')
+    .description('list the connections (accounting-package configurations)')
+    .option('--json', 'print one JSON array')
+    .action(async (opts: { json?: boolean }) => {
+      const connections = await invoke('connections.list', {});
+      print(Boolean(opts.json), connections, () =>
+        connections.length === 0
+          ? 'No connections yet. Add them with `ledgerdrop config apply FILE.json`.'
+          : connections
+              .map((c) => `${c.id}  ${c.name} (${c.service}, ${c.families.join(' + ')}, ${c.format})  ${c.active ? c.status : 'inactive'}${c.statusMessage ? `: ${c.statusMessage}` : ''}  ${c.clients} clients`)
+              .join('\n'),
+      );
+    });
+
   program
     .command('inspect')
     .description('say what each file is, read its key fields and check e-invoices against their official rules (exit 1 when a file could not be understood or an e-invoice is invalid)')
@@ -177,6 +237,55 @@ function buildProgram(io: CliIo): Command {
 
   for (const command of program.commands) configureSubcommand(command, io);
   return program;
+}
+
+function describeChange(change: { created: string[]; updated: string[] }): string {
+  const parts = [change.created.length ? `created ${change.created.join(', ')}` : null, change.updated.length ? `updated ${change.updated.join(', ')}` : null].filter(Boolean);
+  return parts.join('; ') || 'none';
+}
+
+async function readConfigFile(file: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new EngineError('invalid-input', `Cannot read the configuration file ${file}: ${systemErrorCode(error) === 'ENOENT' ? 'it does not exist' : error instanceof Error ? error.message : String(error)}.`);
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new EngineError('invalid-input', `The configuration file ${file} is not valid JSON: ${error instanceof Error ? error.message : String(error)}.`, { fix: 'Nothing was changed.' });
+  }
+}
+
+/**
+ * Reads the values of the secret sources a configuration names: environment variables, or standard
+ * input (only one secret may come from stdin). Values are keyed by their keychain name; a missing
+ * variable is left out, and the engine reports it with its path in the file.
+ */
+async function resolveSecretSources(config: unknown, io: CliIo): Promise<Record<string, string>> {
+  const values: Record<string, string> = {};
+  const connections = (config as { connections?: unknown }).connections;
+  if (!Array.isArray(connections)) return values;
+  const fromStdin: string[] = [];
+  for (const c of connections as { id?: unknown; secrets?: Record<string, unknown> }[]) {
+    if (typeof c?.id !== 'string' || typeof c.secrets !== 'object' || c.secrets === null) continue;
+    for (const [key, source] of Object.entries(c.secrets)) {
+      const name = connectionSecretName(c.id, key);
+      if (source && typeof source === 'object' && 'env' in source && typeof source.env === 'string') {
+        const value = io.env[source.env];
+        if (value) values[name] = value;
+      } else if (source && typeof source === 'object' && 'stdin' in source) {
+        fromStdin.push(name);
+      }
+    }
+  }
+  if (fromStdin.length > 1) throw new EngineError('invalid-input', `Only one secret can come from standard input, but the file asks for ${fromStdin.length} (${fromStdin.join(', ')}).`, { fix: 'Give the others with {"env": "VARIABLE"}.' });
+  if (fromStdin.length === 1) {
+    const value = await readSecret(io, `Value for ${fromStdin[0]}: `);
+    if (value) values[fromStdin[0]!] = value;
+  }
+  return values;
 }
 
 function collect(value: string, previous: string[]): string[] {

@@ -11,6 +11,8 @@ import {
   type OperationOutput,
 } from '../../shared/contract.ts';
 import { isOperationName } from '../../shared/operation-names.ts';
+import { applyConfig, exportConfig } from '../config/apply.ts';
+import { listClients, listConnections } from '../config/queries.ts';
 import { runDoctor } from '../doctor/doctor.ts';
 import { KeyringSecretStore } from '../secrets/keyring-store.ts';
 import type { SecretStore } from '../secrets/secret-store.ts';
@@ -101,6 +103,10 @@ class EngineImpl implements Engine {
       },
       'secrets.has': async (input: { name: string }) => ({ name: input.name, present: await this.secrets.has(input.name) }),
       doctor: () => runDoctor({ home: this.home, probeStore: this.makeSecretStore }),
+      'config.apply': (input: { config: unknown; secretValues: Record<string, string> }) => applyConfig(this.db, this.secrets, input.config, input.secretValues),
+      'config.export': () => exportConfig(this.db),
+      'clients.list': () => listClients(this.db),
+      'connections.list': () => listConnections(this.db),
     };
     this.setState('idle');
   }
