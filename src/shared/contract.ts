@@ -37,6 +37,10 @@ export const engineSettingsSchema = z
     rescanIntervalMinutes: z.number().int().min(1).max(24 * 60),
     /** How much the engine writes to its log file. */
     logLevel: z.enum(['error', 'warn', 'info', 'debug']),
+    /** An invoice where the client is neither (or both) supplier and customer: hold it for review, or export it anyway. */
+    unknownDirection: z.enum(['hold', 'export']),
+    /** An e-invoice that breaks its official rules: hold it for review, or export it anyway. */
+    invalidEInvoice: z.enum(['hold', 'export']),
   })
   .strict();
 export type EngineSettings = z.infer<typeof engineSettingsSchema>;
@@ -45,6 +49,8 @@ export const DEFAULT_ENGINE_SETTINGS: EngineSettings = {
   language: 'en',
   rescanIntervalMinutes: 10,
   logLevel: 'info',
+  unknownDirection: 'hold',
+  invalidEInvoice: 'hold',
 };
 
 const empty = z.object({}).strict();
@@ -114,6 +120,56 @@ export const connectionSummarySchema = z.object({
 });
 export type ConnectionSummary = z.infer<typeof connectionSummarySchema>;
 
+const intakeOutcomeSchema: z.ZodType<IntakeOutcomeShape> = z.lazy(() =>
+  z.object({
+    name: z.string(),
+    outcome: z.enum(['added', 'duplicate', 'unreadable', 'archive']),
+    documentId: z.number().int().nullable(),
+    waiting: z.string().nullable(),
+    queued: z.number().int(),
+    members: z.array(intakeOutcomeSchema).optional(),
+  }),
+);
+export interface IntakeOutcomeShape {
+  name: string;
+  outcome: 'added' | 'duplicate' | 'unreadable' | 'archive';
+  documentId: number | null;
+  /** Why it is not being delivered (held for review, baseline, not activated…), or null. */
+  waiting: string | null;
+  queued: number;
+  members?: IntakeOutcomeShape[] | undefined;
+}
+
+export const intakeReportSchema = z.object({
+  files: z.array(intakeOutcomeSchema),
+  added: z.number().int(),
+  duplicates: z.number().int(),
+  unreadable: z.number().int(),
+  queued: z.number().int(),
+  baseline: z.number().int(),
+});
+export type IntakeReport = z.infer<typeof intakeReportSchema>;
+
+export const runSummarySchema = z.object({ done: z.number().int(), waiting: z.number().int(), failed: z.number().int() });
+
+export const outboxStatusSchema = z.object({
+  deliveries: z.record(z.enum(['queued', 'running', 'done', 'waiting', 'failed', 'cancelled']), z.number().int()),
+  heldForReview: z.number().int(),
+  problems: z.array(z.object({ deliveryId: z.number().int(), document: z.string(), client: z.string(), connection: z.string(), state: z.string(), message: z.string().nullable(), nextAttemptAt: z.string().nullable() })),
+});
+export type OutboxStatus = z.infer<typeof outboxStatusSchema>;
+
+export const activityEntrySchema = z.object({
+  id: z.number().int(),
+  at: z.string(),
+  level: z.enum(['info', 'warning', 'error']),
+  event: z.string(),
+  clientId: z.string().nullable(),
+  connectionId: z.string().nullable(),
+  message: z.string(),
+});
+export type ActivityEntry = z.infer<typeof activityEntrySchema>;
+
 export const contract = {
   'engine.status': { input: empty, output: engineStatusSchema },
   'settings.get': { input: empty, output: engineSettingsSchema },
@@ -141,6 +197,17 @@ export const contract = {
   'config.export': { input: empty, output: configFileSchema },
   'clients.list': { input: empty, output: z.array(clientSummarySchema) },
   'connections.list': { input: empty, output: z.array(connectionSummarySchema) },
+  /** Files or whole folders (recursively), as drag-and-drop gives them. */
+  'documents.import': { input: z.object({ clientId: z.string().min(1), paths: z.array(z.string().min(1)).min(1) }).strict(), output: intakeReportSchema },
+  /** Scans every watch folder once and takes in what is new since its baseline. */
+  'watch.scan': { input: empty, output: intakeReportSchema },
+  /** Delivers everything that can be delivered now. */
+  'outbox.run': { input: empty, output: runSummarySchema },
+  'outbox.status': { input: empty, output: outboxStatusSchema },
+  'activity.list': {
+    input: z.object({ since: z.iso.datetime({ offset: true }).optional(), limit: z.number().int().min(1).max(10_000).default(200) }).strict(),
+    output: z.array(activityEntrySchema),
+  },
 } as const satisfies Record<OperationName, { input: z.ZodType; output: z.ZodType }>;
 // `satisfies` refuses both a missing and an extra operation, so OPERATION_NAMES and the contract agree.
 
@@ -153,6 +220,8 @@ export const eventSchemas = {
   'settings.changed': engineSettingsSchema,
   /** Never carries the value: only whether a secret of that name now exists. */
   'secrets.changed': z.object({ name: z.string(), present: z.boolean() }),
+  'document.added': z.object({ clientId: z.string(), documentId: z.number().int(), name: z.string() }),
+  'delivery.changed': z.object({ deliveryId: z.number().int(), state: z.string(), message: z.string().nullable() }),
 } as const satisfies Record<EventName, z.ZodType>;
 
 export type EventPayload<E extends EventName> = z.infer<(typeof eventSchemas)[E]>;

@@ -15,11 +15,16 @@ export const OPERATION_NAMES = [
   'config.export',
   'clients.list',
   'connections.list',
+  'documents.import',
+  'watch.scan',
+  'outbox.run',
+  'outbox.status',
+  'activity.list',
 ] as const;
 
 export type OperationName = (typeof OPERATION_NAMES)[number];
 
-export const EVENT_NAMES = ['engine.status', 'settings.changed', 'secrets.changed'] as const;
+export const EVENT_NAMES = ['engine.status', 'settings.changed', 'secrets.changed', 'document.added', 'delivery.changed'] as const;
 export type EventName = (typeof EVENT_NAMES)[number];
 
 /** The IPC channels between preload and the main process. Anything else is rejected. */

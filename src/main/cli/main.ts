@@ -1,8 +1,9 @@
 import { Command, CommanderError, Option } from 'commander';
-import { LANGUAGES, type DoctorReport, type OperationName, type OperationOutput } from '../../shared/contract.ts';
+import { LANGUAGES, type DoctorReport, type IntakeReport, type OperationName, type OperationOutput } from '../../shared/contract.ts';
 import { runDoctor } from '../doctor/doctor.ts';
 import { createEngine, type Engine } from '../engine/engine.ts';
 import { readFile } from 'node:fs/promises';
+import { resolve as resolvePath } from 'node:path';
 import { connectionSecretName } from '../../shared/config-file.ts';
 import { EngineError, systemErrorCode, toErrorInfo } from '../engine/errors.ts';
 import { resolveHome } from '../engine/home.ts';
@@ -14,8 +15,8 @@ import { RULESETS, rulesOf } from '../understanding/validation/rulesets.ts';
 import { formatInspect, inspectOk } from './inspect-command.ts';
 import { processIo, readSecret, type CliIo } from './io.ts';
 
-/** Exit codes: 0 done, 1 the operation failed (reason on stderr), 2 the command line is wrong. */
-export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+/** Exit codes: 0 done, 1 the operation failed (reason on stderr), 2 the command line is wrong, 3 deliveries are left waiting or failed (`run --once`). */
+export const EXIT = { ok: 0, failed: 1, usage: 2, pending: 3 } as const;
 
 class CliExit extends Error {
   readonly exitCode: number;
@@ -128,7 +129,7 @@ function buildProgram(io: CliIo): Command {
     });
   settings
     .command('set')
-    .description(`change one setting (language: ${LANGUAGES.join('|')}, rescanIntervalMinutes: 1–1440, logLevel: error|warn|info|debug)`)
+    .description(`change one setting (language: ${LANGUAGES.join('|')}, rescanIntervalMinutes: 1–1440, logLevel: error|warn|info|debug, unknownDirection and invalidEInvoice: hold|export)`)
     .argument('<key>')
     .argument('<value>')
     .action(async (key: string, raw: string) => {
@@ -196,6 +197,51 @@ function buildProgram(io: CliIo): Command {
     });
 
   program
+    .command('import')
+    .description("take files or whole folders in for a client (drag-and-drop does the same); duplicates are recognised by content")
+    .argument('<path...>', 'files or folders')
+    .requiredOption('--client <id>', 'the client the documents belong to')
+    .option('--json', 'print the result as one JSON object')
+    .action(async (paths: string[], opts: { client: string; json?: boolean }) => {
+      const result = await invoke('documents.import', { clientId: opts.client, paths: paths.map((p) => resolvePath(p)) });
+      print(Boolean(opts.json), result, () => formatIntake(result));
+    });
+
+  program
+    .command('run')
+    .description('the headless agent: take in what lands in the watch folders and deliver it; with --once, scan and deliver what can be delivered now, then exit (0: nothing left waiting or failed, 3: something is)')
+    .option('--once', 'scan the watch folders once, deliver, and exit')
+    .option('--json', 'with --once: print the result as one JSON object')
+    .action(async (opts: { once?: boolean; json?: boolean }) => {
+      if (!opts.once) throw new EngineError('invalid-input', 'The continuous agent is not available yet in this version.', { fix: 'Use `ledgerdrop run --once` (for example from a scheduled task every few minutes).' });
+      const outcome = await withEngine(async (engine) => {
+        const scanned = await engine.invoke('watch.scan', {});
+        const delivered = await engine.invoke('outbox.run', {});
+        const status = await engine.invoke('outbox.status', {});
+        return { scanned, delivered, status };
+      });
+      print(Boolean(opts.json), outcome, () =>
+        [
+          formatIntake(outcome.scanned),
+          `Delivered ${outcome.delivered.done}; waiting ${outcome.delivered.waiting}; failed ${outcome.delivered.failed}.`,
+          ...outcome.status.problems.map((p) => `  ${p.state}: ${p.document} (${p.client} → ${p.connection}): ${p.message ?? ''}${p.nextAttemptAt && p.state === 'waiting' ? ` — next try ${p.nextAttemptAt}` : ''}`),
+        ].join('\n'),
+      );
+      if (outcome.delivered.waiting > 0 || outcome.delivered.failed > 0) throw new CliExit(EXIT.pending);
+    });
+
+  program
+    .command('activity')
+    .description('what Ledgerdrop did: documents taken in, deliveries, problems')
+    .option('--since <time>', 'only entries from this ISO time on (e.g. 2026-11-21T08:00:00Z)')
+    .option('--limit <n>', 'at most this many entries (newest)', '200')
+    .option('--json', 'print one JSON array')
+    .action(async (opts: { since?: string; limit: string; json?: boolean }) => {
+      const entries = await invoke('activity.list', { ...(opts.since ? { since: opts.since } : {}), limit: Number(opts.limit) });
+      print(Boolean(opts.json), entries, () => entries.map((e) => `${e.at}  ${e.level.padEnd(7)} ${e.message}`).join('\n') || 'Nothing yet.');
+    });
+
+  program
     .command('inspect')
     .description('say what each file is, read its key fields and check e-invoices against their official rules (exit 1 when a file could not be understood or an e-invoice is invalid)')
     .argument('<file...>', 'files to inspect (content decides, not the extension)')
@@ -237,6 +283,12 @@ function buildProgram(io: CliIo): Command {
 
   for (const command of program.commands) configureSubcommand(command, io);
   return program;
+}
+
+function formatIntake(report: IntakeReport): string {
+  const lines = [`Taken in: ${report.added} new, ${report.duplicates} already known, ${report.unreadable} unreadable, ${report.queued} queued for delivery${report.baseline ? `, ${report.baseline} left as they were before activation` : ''}.`];
+  for (const f of report.files.flatMap((f) => (f.members ? [f, ...f.members] : [f]))) if (f.waiting && f.outcome !== 'duplicate') lines.push(`  ${f.name}: ${f.waiting}`);
+  return lines.join('\n');
 }
 
 function describeChange(change: { created: string[]; updated: string[] }): string {

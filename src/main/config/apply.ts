@@ -11,6 +11,7 @@ import { validateTemplate } from '../connectors/path-template.ts';
 import { connectorFor, CONNECTORS } from '../connectors/registry.ts';
 import type { ConnectorField } from '../connectors/types.ts';
 import { EngineError } from '../engine/errors.ts';
+import { snapshotBaseline } from '../intake/baseline.ts';
 import type { SecretStore } from '../secrets/secret-store.ts';
 import type { Db } from '../store/database.ts';
 import { normalizeIdentifier } from '../understanding/identifiers.ts';
@@ -240,6 +241,9 @@ class ApplyPlan {
         st: activation('statements', previous?.st),
         now: this.now,
       });
+    // Activation takes the baseline: what the client's folders hold at that moment is not exported.
+    const newlyActivated = (c.activate.includes('invoices') && !previous?.inv) || (c.activate.includes('statements') && !previous?.st);
+    const known = new Set((this.db.prepare('SELECT path FROM watch_folders WHERE client_id = ?').all(c.id) as { path: string }[]).map((r) => r.path));
     const wanted = new Set(c.watchFolders.map((w) => w.path));
     for (const row of this.db.prepare('SELECT path FROM watch_folders WHERE client_id = ?').all(c.id) as { path: string }[]) {
       if (!wanted.has(row.path)) this.db.prepare('DELETE FROM watch_folders WHERE client_id = ? AND path = ?').run(c.id, row.path);
@@ -251,6 +255,10 @@ class ApplyPlan {
            ON CONFLICT(client_id, path) DO UPDATE SET polling = excluded.polling, move_processed = excluded.move_processed`,
         )
         .run(c.id, w.path, w.polling ? 1 : 0, w.moveProcessed ? 1 : 0);
+      if (newlyActivated || !known.has(w.path)) {
+        const id = this.db.prepare('SELECT id FROM watch_folders WHERE client_id = ? AND path = ?').pluck().get(c.id, w.path) as number;
+        snapshotBaseline(this.db, id, w.path, this.now);
+      }
     }
     return previous === undefined;
   }

@@ -14,6 +14,7 @@ import { isOperationName } from '../../shared/operation-names.ts';
 import { applyConfig, exportConfig } from '../config/apply.ts';
 import { listClients, listConnections } from '../config/queries.ts';
 import { runDoctor } from '../doctor/doctor.ts';
+import { Pipeline } from '../pipeline/pipeline.ts';
 import { KeyringSecretStore } from '../secrets/keyring-store.ts';
 import type { SecretStore } from '../secrets/secret-store.ts';
 import { openDatabase, type Db } from '../store/database.ts';
@@ -74,6 +75,7 @@ class EngineImpl implements Engine {
   private readonly startedAt = new Date().toISOString();
   private state: EngineState = 'starting';
   private readonly handlers: Handlers;
+  private readonly pipeline: Pipeline;
 
   constructor(home: string, lock: HomeLock, db: Db, makeSecretStore: (namespace: string) => SecretStore) {
     this.home = home;
@@ -83,6 +85,14 @@ class EngineImpl implements Engine {
     this.installationId = this.ensureInstallationId();
     this.makeSecretStore = makeSecretStore;
     this.secrets = makeSecretStore(this.installationId);
+    this.pipeline = new Pipeline({
+      db,
+      home,
+      secrets: this.secrets,
+      settings: () => this.settings.get(),
+      onDocument: (e) => this.events.emit('document.added', { clientId: e.clientId, documentId: e.documentId, name: e.name }),
+      onDelivery: (e) => this.events.emit('delivery.changed', e),
+    });
     this.handlers = {
       'engine.status': () => this.status(),
       'settings.get': () => this.settings.get(),
@@ -107,6 +117,11 @@ class EngineImpl implements Engine {
       'config.export': () => exportConfig(this.db),
       'clients.list': () => listClients(this.db),
       'connections.list': () => listConnections(this.db),
+      'documents.import': (input: { clientId: string; paths: string[] }) => this.pipeline.importPaths(input.clientId, input.paths),
+      'watch.scan': () => this.pipeline.scanWatchFolders(),
+      'outbox.run': () => this.pipeline.deliver(),
+      'outbox.status': () => this.pipeline.status(),
+      'activity.list': (input: { since?: string; limit: number }) => this.pipeline.activity(input.since, input.limit),
     };
     this.setState('idle');
   }

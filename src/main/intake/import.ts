@@ -1,0 +1,192 @@
+/**
+ * Intake: a file arrives for a client (dropped in its watch folder, imported, pulled from a sync
+ * account) and becomes a document — once per client and SHA-256 — with what it is, its family, its
+ * direction and, when it can be exported now, a queued delivery. The original is never changed: the
+ * bytes are copied into the data folder's content store first.
+ */
+import { createHash } from 'node:crypto';
+import { readFile, stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import type { EngineSettings } from '../../shared/contract.ts';
+import type { DocumentFamily } from '../connectors/types.ts';
+import type { Db } from '../store/database.ts';
+import { DEFAULT_ARCHIVE_LIMITS, readZip } from '../understanding/archive.ts';
+import { inspectBuffer, type InspectResult } from '../understanding/inspect.ts';
+import type { ContentStore } from './content-store.ts';
+
+export const MAX_DOCUMENT_BYTES = 100 * 1024 * 1024;
+
+export interface IntakeContext {
+  db: Db;
+  store: ContentStore;
+  settings: () => EngineSettings;
+  now: () => Date;
+  /** Tells the engine's listeners (UI, CLI) what happened. */
+  onDocument?: (event: { clientId: string; documentId: number; name: string; outcome: IntakeOutcome['outcome'] }) => void;
+}
+
+export interface IntakeOutcome {
+  name: string;
+  outcome: 'added' | 'duplicate' | 'unreadable' | 'archive';
+  documentId: number | null;
+  /** Why the document waits instead of being delivered (review, not activated, baseline, …). */
+  waiting: string | null;
+  queued: number;
+  members?: IntakeOutcome[];
+}
+
+interface ClientRow {
+  id: string;
+  identifiers: string;
+  connection_id: string | null;
+  invoices_activated_at: string | null;
+  statements_activated_at: string | null;
+}
+
+function familyOf(result: InspectResult): DocumentFamily | null {
+  if (result.kind === 'bank-statement') return 'statements';
+  if (result.kind === 'invoice' || result.kind === 'credit-note' || result.kind === 'pdf' || result.kind === 'image') return 'invoices';
+  return null;
+}
+
+/** Why a document must wait for the user rather than be exported, or null when it can go. */
+function reviewReason(result: InspectResult, settings: EngineSettings): string | null {
+  if (result.error) return `unreadable: ${result.error.message}`;
+  const family = familyOf(result);
+  if (!family) return 'not a document Ledgerdrop recognises (not an invoice, credit note, bank statement, PDF or scan)';
+  if (result.validation && !result.validation.valid && settings.invalidEInvoice === 'hold') {
+    const rules = [...new Set(result.validation.errors.map((e) => e.rule))].slice(0, 5).join(', ');
+    return `invalid e-invoice: breaks ${rules} (${result.validation.ruleset} ${result.validation.release})`;
+  }
+  if (family === 'invoices' && result.direction !== 'sales' && result.direction !== 'purchase' && settings.unknownDirection === 'hold') {
+    return result.kind === 'invoice' || result.kind === 'credit-note'
+      ? "direction unknown: the client's identifiers match neither (or both) the supplier and the customer"
+      : 'direction unknown: a PDF or scan does not say whether it is a sale or a purchase';
+  }
+  return null;
+}
+
+function summaryOf(result: InspectResult): string {
+  const inv = result.invoice;
+  return JSON.stringify({
+    number: inv?.number ?? null,
+    issueDate: inv?.issueDate ?? result.statements?.[0]?.closingDate ?? null,
+    supplier: inv?.supplier?.name ?? null,
+    customer: inv?.customer?.name ?? null,
+    payable: inv?.payableAmount ?? null,
+    currency: inv?.currency ?? result.statements?.[0]?.currency ?? null,
+    valid: result.validation?.valid ?? null,
+    statements: result.statements?.length ?? null,
+  });
+}
+
+/** Creates the delivery a document is due, when the client and its connection take it now. */
+export function queueDeliveries(db: Db, documentId: number, now: string): number {
+  const doc = db
+    .prepare(
+      `SELECT d.id, d.client_id, d.sha256, d.family, d.baseline, d.review_reason, d.received_at,
+              c.connection_id, c.invoices_activated_at, c.statements_activated_at, n.families, n.active
+       FROM documents d JOIN clients c ON c.id = d.client_id LEFT JOIN connections n ON n.id = c.connection_id
+       WHERE d.id = ?`,
+    )
+    .get(documentId) as
+    | { id: number; client_id: string; sha256: string; family: DocumentFamily | null; baseline: number; review_reason: string | null; received_at: string; connection_id: string | null; invoices_activated_at: string | null; statements_activated_at: string | null; families: string | null; active: number | null }
+    | undefined;
+  if (!doc || doc.baseline || doc.review_reason || !doc.family || !doc.connection_id || !doc.families) return 0;
+  if (!(JSON.parse(doc.families) as string[]).includes(doc.family)) return 0;
+  const activatedAt = doc.family === 'invoices' ? doc.invoices_activated_at : doc.statements_activated_at;
+  if (!activatedAt || doc.received_at < activatedAt) return 0;
+  const info = db
+    .prepare(
+      `INSERT INTO deliveries (document_id, client_id, connection_id, sha256, destination, state, created_at, updated_at)
+       VALUES (?, ?, ?, ?, 'main', 'queued', ?, ?) ON CONFLICT DO NOTHING`,
+    )
+    .run(doc.id, doc.client_id, doc.connection_id, doc.sha256, now, now);
+  return info.changes;
+}
+
+/** What holds a document back, in words, for the activity log and `status`. */
+function waitingReason(db: Db, documentId: number): string | null {
+  const row = db
+    .prepare(
+      `SELECT d.family, d.baseline, d.review_reason, d.received_at, c.connection_id, c.invoices_activated_at, c.statements_activated_at
+       FROM documents d JOIN clients c ON c.id = d.client_id WHERE d.id = ?`,
+    )
+    .get(documentId) as { family: string | null; baseline: number; review_reason: string | null; received_at: string; connection_id: string | null; invoices_activated_at: string | null; statements_activated_at: string | null };
+  if (row.review_reason) return `held for review — ${row.review_reason}`;
+  if (row.baseline) return 'was already there when the folder was activated (baseline): not exported unless you ask';
+  if (!row.connection_id) return 'the client has no connection';
+  const activated = row.family === 'statements' ? row.statements_activated_at : row.invoices_activated_at;
+  if (!activated) return `the client is not activated for ${row.family}`;
+  if (row.received_at < activated) return `arrived before ${row.family} were activated`;
+  return null;
+}
+
+/**
+ * Takes one file's bytes in for a client. Idempotent: the same bytes for the same client are one
+ * document, whatever their name or how often they arrive.
+ */
+export async function intakeBytes(
+  ctx: IntakeContext,
+  input: { clientId: string; bytes: Uint8Array; name: string; source: 'watch' | 'import' | 'sync'; sourcePath: string | null; baseline?: boolean },
+): Promise<IntakeOutcome> {
+  const { db } = ctx;
+  const client = db.prepare('SELECT id, identifiers, connection_id, invoices_activated_at, statements_activated_at FROM clients WHERE id = ?').get(input.clientId) as ClientRow | undefined;
+  if (!client) throw new Error(`no client ${input.clientId}`);
+  const sha256 = createHash('sha256').update(input.bytes).digest('hex');
+  const existing = db.prepare('SELECT id FROM documents WHERE client_id = ? AND sha256 = ?').get(input.clientId, sha256) as { id: number } | undefined;
+  if (existing) return { name: input.name, outcome: 'duplicate', documentId: existing.id, waiting: null, queued: 0 };
+
+  const result = await inspectBuffer(input.bytes, { name: input.name, clientIds: JSON.parse(client.identifiers) as string[] });
+  if (result.kind === 'archive' && !result.error) return intakeArchive(ctx, input);
+
+  ctx.store.put(input.bytes, sha256);
+  const now = ctx.now().toISOString();
+  const review = reviewReason(result, ctx.settings());
+  const family = familyOf(result);
+  const documentId = db.transaction(() => {
+    const info = db
+      .prepare(
+        `INSERT INTO documents (client_id, sha256, original_name, source, source_path, size, kind, format, family, direction, summary, baseline, review_reason, received_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(input.clientId, sha256, input.name, input.source, input.sourcePath, input.bytes.length, result.kind, result.format, family, result.direction, summaryOf(result), input.baseline ? 1 : 0, review, now);
+    const id = Number(info.lastInsertRowid);
+    db.prepare("INSERT INTO activity (at, level, event, client_id, document_id, message) VALUES (?, ?, 'document.added', ?, ?, ?)").run(
+      now,
+      review ? 'warning' : 'info',
+      input.clientId,
+      id,
+      `${input.name}: ${result.kind}${result.format ? ` (${result.format})` : ''}${result.direction && result.direction !== 'unknown' ? `, ${result.direction}` : ''}${review ? ` — held for review: ${review}` : ''}`,
+    );
+    return id;
+  })();
+  const queued = db.transaction(() => queueDeliveries(db, documentId, now))();
+  ctx.onDocument?.({ clientId: input.clientId, documentId, name: input.name, outcome: 'added' });
+  return { name: input.name, outcome: 'added', documentId, waiting: queued ? null : waitingReason(db, documentId), queued };
+}
+
+async function intakeArchive(ctx: IntakeContext, input: Parameters<typeof intakeBytes>[1]): Promise<IntakeOutcome> {
+  const zip = readZip(input.bytes, DEFAULT_ARCHIVE_LIMITS, { remainingBytes: DEFAULT_ARCHIVE_LIMITS.maxTotalBytes });
+  if (!zip.ok) return { name: input.name, outcome: 'unreadable', documentId: null, waiting: zip.error.message, queued: 0 };
+  const members: IntakeOutcome[] = [];
+  for (const member of zip.members) {
+    members.push(await intakeBytes(ctx, { ...input, bytes: member.bytes, name: `${input.name}/${member.name}` }));
+  }
+  return { name: input.name, outcome: 'archive', documentId: null, waiting: null, queued: members.reduce((n, m) => n + m.queued, 0), members };
+}
+
+/** Reads a file from disk (size-checked first) and takes it in. */
+export async function intakeFile(ctx: IntakeContext, input: { clientId: string; path: string; source: 'watch' | 'import'; baseline?: boolean }): Promise<IntakeOutcome> {
+  const name = basename(input.path);
+  let bytes: Buffer;
+  try {
+    const st = await stat(input.path);
+    if (!st.isFile()) return { name, outcome: 'unreadable', documentId: null, waiting: 'not a regular file', queued: 0 };
+    if (st.size > MAX_DOCUMENT_BYTES) return { name, outcome: 'unreadable', documentId: null, waiting: `larger than ${MAX_DOCUMENT_BYTES / 1024 / 1024} MB`, queued: 0 };
+    bytes = await readFile(input.path);
+  } catch (error) {
+    return { name, outcome: 'unreadable', documentId: null, waiting: error instanceof Error ? error.message : String(error), queued: 0 };
+  }
+  return intakeBytes(ctx, { clientId: input.clientId, bytes, name, source: input.source, sourcePath: input.path, ...(input.baseline ? { baseline: true } : {}) });
+}

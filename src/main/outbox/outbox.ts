@@ -1,0 +1,185 @@
+/**
+ * The outbox: one delivery row per (client, connection, document, destination), moved through
+ * queued → running → done | waiting (retry at) | failed (needs the user) | cancelled. The state is
+ * committed before and after every attempt, and connectors deliver idempotently, so a crash at any
+ * point leads to one delivered copy: on start, `running` rows go back to `waiting`.
+ */
+import { connectorFor } from '../connectors/registry.ts';
+import { DeliveryError, type ConnectorContext, type DeliveryClient, type DeliveryDocument, type DocumentFamily } from '../connectors/types.ts';
+import { connectionSecretName } from '../../shared/config-file.ts';
+import type { ContentStore } from '../intake/content-store.ts';
+import type { SecretStore } from '../secrets/secret-store.ts';
+import type { Db } from '../store/database.ts';
+import { nextDelayMs } from './backoff.ts';
+
+export interface OutboxContext {
+  db: Db;
+  store: ContentStore;
+  secrets: SecretStore;
+  now: () => Date;
+  onDelivery?: (event: { deliveryId: number; state: DeliveryState; message: string | null }) => void;
+}
+
+export type DeliveryState = 'queued' | 'running' | 'done' | 'waiting' | 'failed' | 'cancelled';
+
+interface DueRow {
+  id: number;
+  attempts: number;
+  connection_id: string;
+  client_id: string;
+  sha256: string;
+  original_name: string;
+  family: DocumentFamily;
+  direction: 'sales' | 'purchase' | 'unknown' | null;
+  kind: string;
+  format: string | null;
+  summary: string;
+  received_at: string;
+}
+
+export interface RunSummary {
+  done: number;
+  waiting: number;
+  failed: number;
+}
+
+/** On start: an attempt that was under way when the process died is retried (the connector's idempotency makes that safe). */
+export function recoverInterrupted(db: Db, now: Date): number {
+  return db.prepare("UPDATE deliveries SET state = 'waiting', next_attempt_at = ?, updated_at = ? WHERE state = 'running'").run(now.toISOString(), now.toISOString()).changes;
+}
+
+function log(db: Db, at: string, level: 'info' | 'warning' | 'error', event: string, row: { id: number; client_id: string; connection_id: string }, message: string): void {
+  db.prepare('INSERT INTO activity (at, level, event, client_id, connection_id, delivery_id, message) VALUES (?, ?, ?, ?, ?, ?, ?)').run(at, level, event, row.client_id, row.connection_id, row.id, message);
+}
+
+/**
+ * Delivers everything due now (queued, or waiting whose time has come) on active, healthy
+ * connections, a connection's deliveries at most `limits.concurrency` at a time. Returns when
+ * nothing more is due now.
+ */
+export async function deliverDue(ctx: OutboxContext): Promise<RunSummary> {
+  const summary: RunSummary = { done: 0, waiting: 0, failed: 0 };
+  for (;;) {
+    const now = ctx.now().toISOString();
+    const due = ctx.db
+      .prepare(
+        `SELECT v.id, v.attempts, v.connection_id, v.client_id, v.sha256, d.original_name, d.family, d.direction, d.kind, d.format, d.summary, d.received_at
+         FROM deliveries v JOIN documents d ON d.id = v.document_id JOIN connections n ON n.id = v.connection_id
+         WHERE (v.state = 'queued' OR (v.state = 'waiting' AND v.next_attempt_at <= ?)) AND n.active = 1 AND n.status = 'connected'
+         ORDER BY v.id LIMIT 200`,
+      )
+      .all(now) as DueRow[];
+    if (due.length === 0) break;
+    const byConnection = new Map<string, DueRow[]>();
+    for (const row of due) byConnection.set(row.connection_id, [...(byConnection.get(row.connection_id) ?? []), row]);
+    await Promise.all(
+      [...byConnection].map(async ([connectionId, rows]) => {
+        const connector = connectorFor(serviceOf(ctx.db, connectionId));
+        const concurrency = connector?.limits.concurrency ?? 1;
+        let next = 0;
+        const worker = async () => {
+          while (next < rows.length) {
+            const row = rows[next++]!;
+            if (!isConnected(ctx.db, connectionId)) return;
+            const state = await attempt(ctx, row);
+            if (state === 'done') summary.done += 1;
+          }
+        };
+        await Promise.all(Array.from({ length: Math.min(concurrency, rows.length) }, worker));
+      }),
+    );
+  }
+  const counts = ctx.db.prepare("SELECT state, count(*) AS n FROM deliveries WHERE state IN ('waiting', 'failed') GROUP BY state").all() as { state: string; n: number }[];
+  for (const c of counts) summary[c.state as 'waiting' | 'failed'] = c.n;
+  // Deliveries held by a connection that is paused or broken are waiting too.
+  summary.waiting += (ctx.db.prepare("SELECT count(*) FROM deliveries v JOIN connections n ON n.id = v.connection_id WHERE v.state = 'queued' AND (n.active = 0 OR n.status != 'connected')").pluck().get() as number) ?? 0;
+  return summary;
+}
+
+function serviceOf(db: Db, connectionId: string): string {
+  return (db.prepare('SELECT service FROM connections WHERE id = ?').pluck().get(connectionId) as string | undefined) ?? '';
+}
+
+function isConnected(db: Db, connectionId: string): boolean {
+  return db.prepare("SELECT 1 FROM connections WHERE id = ? AND active = 1 AND status = 'connected'").get(connectionId) !== undefined;
+}
+
+async function attempt(ctx: OutboxContext, row: DueRow): Promise<DeliveryState> {
+  const { db } = ctx;
+  const startedAt = ctx.now().toISOString();
+  // Claim: only one attempt per row, committed before anything leaves the machine.
+  const claimed = db.prepare("UPDATE deliveries SET state = 'running', attempts = attempts + 1, updated_at = ? WHERE id = ? AND state IN ('queued', 'waiting')").run(startedAt, row.id).changes;
+  if (claimed === 0) return 'running';
+  const connection = db.prepare('SELECT id, service, settings FROM connections WHERE id = ?').get(row.connection_id) as { id: string; service: string; settings: string };
+  const client = db.prepare('SELECT id, name, accounting_file_id, fields FROM clients WHERE id = ?').get(row.client_id) as { id: string; name: string; accounting_file_id: string | null; fields: string };
+  const connector = connectorFor(connection.service);
+  try {
+    if (!connector) throw new DeliveryError('fatal-connection', 'unknown-service', `This version of Ledgerdrop has no "${connection.service}" connector.`);
+    const summary = JSON.parse(row.summary) as { number: string | null; issueDate: string | null; supplier: string | null; customer: string | null };
+    const doc: DeliveryDocument = {
+      deliveryId: `${row.client_id}/${row.connection_id}/${row.sha256}/main`,
+      sha256: row.sha256,
+      family: row.family,
+      direction: row.direction,
+      kind: row.kind,
+      format: row.format,
+      originalName: row.original_name,
+      receivedAt: row.received_at,
+      meta: { number: summary.number, issueDate: summary.issueDate, supplier: summary.supplier, customer: summary.customer },
+      files: [{ name: row.original_name, bytes: ctx.store.get(row.sha256), mimeType: mimeTypeOf(row.format, row.kind) }],
+    };
+    const deliveryClient: DeliveryClient = { id: client.id, name: client.name, accountingFileId: client.accounting_file_id, fields: JSON.parse(client.fields) as Record<string, unknown> };
+    const context: ConnectorContext = {
+      connectionId: connection.id,
+      settings: JSON.parse(connection.settings) as Record<string, unknown>,
+      secret: (key) => ctx.secrets.get(connectionSecretName(connection.id, key)),
+    };
+    const receipt = await connector.deliver(doc, deliveryClient, context);
+    const at = ctx.now().toISOString();
+    db.transaction(() => {
+      db.prepare("UPDATE deliveries SET state = 'done', remote_ref = ?, last_error_code = NULL, last_error_message = NULL, next_attempt_at = NULL, updated_at = ? WHERE id = ?").run(receipt.remoteRef, at, row.id);
+      log(db, at, 'info', 'delivery.done', row, `${row.original_name} delivered${receipt.alreadyThere ? ' (it was already there)' : ''}: ${receipt.remoteRef.split('\n')[0]}`);
+    })();
+    ctx.onDelivery?.({ deliveryId: row.id, state: 'done', message: null });
+    return 'done';
+  } catch (error) {
+    return recordFailure(ctx, row, error);
+  }
+}
+
+function recordFailure(ctx: OutboxContext, row: DueRow, error: unknown): DeliveryState {
+  const { db } = ctx;
+  const failure = error instanceof DeliveryError ? error : new DeliveryError('retry', 'unexpected', error instanceof Error ? error.message : String(error), { cause: error });
+  const at = ctx.now();
+  const iso = at.toISOString();
+  let state: DeliveryState;
+  db.transaction(() => {
+    if (failure.failure === 'retry') {
+      state = 'waiting';
+      const retryAt = new Date(at.getTime() + nextDelayMs(row.attempts + 1, failure.retryAfterMs)).toISOString();
+      db.prepare("UPDATE deliveries SET state = 'waiting', next_attempt_at = ?, last_error_code = ?, last_error_message = ?, updated_at = ? WHERE id = ?").run(retryAt, failure.code, failure.message, iso, row.id);
+      log(db, iso, 'warning', 'delivery.waiting', row, `${row.original_name}: ${failure.message} Ledgerdrop tries again at ${retryAt}.`);
+    } else if (failure.failure === 'no-retry') {
+      state = 'failed';
+      db.prepare("UPDATE deliveries SET state = 'failed', next_attempt_at = NULL, last_error_code = ?, last_error_message = ?, updated_at = ? WHERE id = ?").run(failure.code, failure.message, iso, row.id);
+      log(db, iso, 'error', 'delivery.failed', row, `${row.original_name}: ${failure.message}`);
+    } else {
+      // The connection itself is broken: this delivery waits, and the connection stops until the user fixes it.
+      state = 'waiting';
+      db.prepare("UPDATE deliveries SET state = 'waiting', next_attempt_at = ?, last_error_code = ?, last_error_message = ?, updated_at = ? WHERE id = ?").run(iso, failure.code, failure.message, iso, row.id);
+      db.prepare("UPDATE connections SET status = 'error', status_message = ?, updated_at = ? WHERE id = ?").run(failure.message, iso, row.connection_id);
+      log(db, iso, 'error', 'connection.error', row, `Connection ${row.connection_id} stopped: ${failure.message}`);
+    }
+  })();
+  ctx.onDelivery?.({ deliveryId: row.id, state: state!, message: failure.message });
+  return state!;
+}
+
+function mimeTypeOf(format: string | null, kind: string): string {
+  if (kind === 'invoice' || kind === 'credit-note' || format === 'camt053') return 'application/xml';
+  if (format === 'pdf') return 'application/pdf';
+  if (format === 'jpeg') return 'image/jpeg';
+  if (format === 'png') return 'image/png';
+  if (format === 'tiff') return 'image/tiff';
+  return 'application/octet-stream';
+}

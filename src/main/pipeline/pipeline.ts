@@ -1,0 +1,128 @@
+/**
+ * The delivery pipeline as the engine exposes it: intake (import, watch-folder scans), the outbox,
+ * and what the UI and CLI read back (status, activity).
+ */
+import { statSync } from 'node:fs';
+import type { ActivityEntry, EngineSettings, IntakeReport, OutboxStatus } from '../../shared/contract.ts';
+import { EngineError } from '../engine/errors.ts';
+import { inBaseline, listFiles, snapshotBaseline } from '../intake/baseline.ts';
+import { ContentStore } from '../intake/content-store.ts';
+import { intakeFile, type IntakeContext, type IntakeOutcome } from '../intake/import.ts';
+import { deliverDue, recoverInterrupted, type RunSummary } from '../outbox/outbox.ts';
+import type { SecretStore } from '../secrets/secret-store.ts';
+import type { Db } from '../store/database.ts';
+
+export interface PipelineOptions {
+  db: Db;
+  home: string;
+  secrets: SecretStore;
+  settings: () => EngineSettings;
+  now?: () => Date;
+  onDocument?: IntakeContext['onDocument'];
+  onDelivery?: (event: { deliveryId: number; state: string; message: string | null }) => void;
+}
+
+function report(files: IntakeOutcome[], baseline = 0): IntakeReport {
+  const flat = files.flatMap((f) => (f.members ? [f, ...f.members] : [f]));
+  return {
+    files,
+    added: flat.filter((f) => f.outcome === 'added').length,
+    duplicates: flat.filter((f) => f.outcome === 'duplicate').length,
+    unreadable: flat.filter((f) => f.outcome === 'unreadable').length,
+    queued: files.reduce((n, f) => n + f.queued, 0),
+    baseline,
+  };
+}
+
+export class Pipeline {
+  private readonly options: PipelineOptions;
+  private readonly store: ContentStore;
+  private readonly now: () => Date;
+
+  constructor(options: PipelineOptions) {
+    this.options = options;
+    this.store = new ContentStore(options.home);
+    this.now = options.now ?? (() => new Date());
+    recoverInterrupted(options.db, this.now());
+  }
+
+  private get intake(): IntakeContext {
+    const ctx: IntakeContext = { db: this.options.db, store: this.store, settings: this.options.settings, now: this.now };
+    if (this.options.onDocument) ctx.onDocument = this.options.onDocument;
+    return ctx;
+  }
+
+  /** Takes in files and whole folders (recursively) for a client, as an explicit import. */
+  async importPaths(clientId: string, paths: readonly string[]): Promise<IntakeReport> {
+    if (!this.options.db.prepare('SELECT 1 FROM clients WHERE id = ?').get(clientId)) {
+      throw new EngineError('invalid-input', `There is no client "${clientId}".`, { fix: 'See `ledgerdrop clients` for the ids.' });
+    }
+    const files: IntakeOutcome[] = [];
+    for (const path of paths) {
+      let isDir: boolean;
+      try {
+        isDir = statSync(path).isDirectory();
+      } catch {
+        files.push({ name: path, outcome: 'unreadable', documentId: null, waiting: 'it does not exist', queued: 0 });
+        continue;
+      }
+      const targets = isDir ? listFiles(path).map((f) => f.path) : [path];
+      for (const file of targets) files.push(await intakeFile(this.intake, { clientId, path: file, source: 'import' }));
+    }
+    return report(files);
+  }
+
+  /**
+   * Scans every watch folder once. A folder seen for the first time gets its baseline (what it holds
+   * now is not exported); afterwards every file that is not exactly as in the baseline is taken in.
+   */
+  async scanWatchFolders(): Promise<IntakeReport> {
+    const { db } = this.options;
+    const folders = db.prepare('SELECT id, client_id, path, baseline_at FROM watch_folders ORDER BY id').all() as { id: number; client_id: string; path: string; baseline_at: string | null }[];
+    const files: IntakeOutcome[] = [];
+    let baseline = 0;
+    for (const folder of folders) {
+      if (!folder.baseline_at) {
+        baseline += db.transaction(() => snapshotBaseline(db, folder.id, folder.path, this.now().toISOString()))();
+        continue;
+      }
+      for (const file of listFiles(folder.path)) {
+        if (inBaseline(db, folder.id, folder.path, file)) {
+          baseline += 1;
+          continue;
+        }
+        files.push(await intakeFile(this.intake, { clientId: folder.client_id, path: file.path, source: 'watch' }));
+      }
+    }
+    return report(files, baseline);
+  }
+
+  async deliver(): Promise<RunSummary> {
+    const ctx: Parameters<typeof deliverDue>[0] = { db: this.options.db, store: this.store, secrets: this.options.secrets, now: this.now };
+    if (this.options.onDelivery) ctx.onDelivery = this.options.onDelivery;
+    return deliverDue(ctx);
+  }
+
+  status(): OutboxStatus {
+    const { db } = this.options;
+    const deliveries: OutboxStatus['deliveries'] = { queued: 0, running: 0, done: 0, waiting: 0, failed: 0, cancelled: 0 };
+    for (const row of db.prepare('SELECT state, count(*) AS n FROM deliveries GROUP BY state').all() as { state: keyof OutboxStatus['deliveries']; n: number }[]) deliveries[row.state] = row.n;
+    const heldForReview = db.prepare('SELECT count(*) FROM documents WHERE review_reason IS NOT NULL').pluck().get() as number;
+    const problems = (
+      db
+        .prepare(
+          `SELECT v.id, d.original_name, v.client_id, v.connection_id, v.state, v.last_error_message, v.next_attempt_at
+           FROM deliveries v JOIN documents d ON d.id = v.document_id WHERE v.state IN ('waiting', 'failed') ORDER BY v.id LIMIT 100`,
+        )
+        .all() as { id: number; original_name: string; client_id: string; connection_id: string; state: string; last_error_message: string | null; next_attempt_at: string | null }[]
+    ).map((r) => ({ deliveryId: r.id, document: r.original_name, client: r.client_id, connection: r.connection_id, state: r.state, message: r.last_error_message, nextAttemptAt: r.next_attempt_at }));
+    return { deliveries, heldForReview, problems };
+  }
+
+  activity(since: string | undefined, limit: number): ActivityEntry[] {
+    const rows = this.options.db
+      .prepare(`SELECT id, at, level, event, client_id, connection_id, message FROM activity ${since ? 'WHERE at >= ?' : ''} ORDER BY id DESC LIMIT ?`)
+      .all(...(since ? [new Date(since).toISOString(), limit] : [limit])) as { id: number; at: string; level: ActivityEntry['level']; event: string; client_id: string | null; connection_id: string | null; message: string }[];
+    return rows.reverse().map((r) => ({ id: r.id, at: r.at, level: r.level, event: r.event, clientId: r.client_id, connectionId: r.connection_id, message: r.message }));
+  }
+}
