@@ -21,9 +21,10 @@ const sources: Record<string, string> = {
 
 const result: Record<string, Record<string, string>> = {};
 for (const [source, file] of Object.entries(sources)) {
-  const text = readFileSync(join(rulesDir, file), 'utf8');
+  // Commented-out asserts are not rules; attribute values may contain '>' (e.g. test="count(x) >= 2").
+  const text = readFileSync(join(rulesDir, file), 'utf8').replace(/<!--[\s\S]*?-->/g, '');
   const byId = new Map<string, string>();
-  for (const match of text.matchAll(/<assert\b([^>]*)>([\s\S]*?)<\/assert>/g)) {
+  for (const match of text.matchAll(/<assert\b((?:[^>"']|"[^"]*"|'[^']*')*)>([\s\S]*?)<\/assert>/g)) {
     const attrs = match[1] ?? '';
     const flag = /\bflag="([^"]+)"/.exec(attrs)?.[1] ?? 'fatal';
     const id = /\bid="([^"]+)"/.exec(attrs)?.[1] ?? /^\s*\[([A-Za-z0-9-]+)\]/.exec(match[2] ?? '')?.[1];

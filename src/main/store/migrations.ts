@@ -77,6 +77,16 @@ export const MIGRATIONS: readonly Migration[] = [
           UNIQUE (client_id, path)
         ) STRICT;
 
+        -- The files a watch folder held when it (or its client) was activated: never exported unless
+        -- the user asks. A file at the same path with another size or time was changed later: new.
+        CREATE TABLE watch_baseline (
+          watch_folder_id INTEGER NOT NULL REFERENCES watch_folders(id) ON DELETE CASCADE,
+          rel_path        TEXT NOT NULL,
+          size            INTEGER NOT NULL,
+          mtime_ms        INTEGER NOT NULL,
+          PRIMARY KEY (watch_folder_id, rel_path)
+        ) STRICT, WITHOUT ROWID;
+
         -- One row per distinct file per client (SHA-256): the same file dropped twice is one document.
         -- The bytes are kept in the data folder (documents/<sha256>), so a delivery never depends on the original.
         CREATE TABLE documents (
