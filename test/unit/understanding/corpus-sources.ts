@@ -12,6 +12,17 @@ export interface SourceRow {
   path: string;
   license: string;
   expected: string;
+  /** What the official validators reported: `cen=OK ; peppol=E:ID W:ID ; …`. */
+  observed: string;
+}
+
+/** The official validators' fatal rule ids for a file, for the given validator names (cen, peppol, peppol-sb, siubl, ublbe). */
+export function officialErrors(row: SourceRow, validators: readonly string[]): string[] {
+  return row.observed
+    .split(';')
+    .map((part) => part.trim().split('='))
+    .filter(([name]) => validators.includes(name ?? ''))
+    .flatMap(([, result]) => [...(result ?? '').matchAll(/E:([\w.-]+)/g)].map((m) => m[1]!));
 }
 
 export function readSources(corpus: string): SourceRow[] {
@@ -20,7 +31,7 @@ export function readSources(corpus: string): SourceRow[] {
     .filter((l) => l.trim() !== '')
     .map((l) => {
       const c = l.split('\t');
-      return { localFile: c[0] ?? '', originRepo: c[1] ?? '', path: c[2] ?? '', license: c[4] ?? '', expected: c[5] ?? '' };
+      return { localFile: c[0] ?? '', originRepo: c[1] ?? '', path: c[2] ?? '', license: c[4] ?? '', expected: c[5] ?? '', observed: c[7] ?? '' };
     });
 }
 
