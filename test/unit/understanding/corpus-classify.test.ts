@@ -22,15 +22,7 @@ describeCorpus('corpus classification (SOURCES.tsv)', () => {
   const byFile = new Map(rows.map((r) => [r.localFile, r]));
 
   it('SOURCES.tsv lists exactly the files in the folders', () => {
-    const VALIDATORS_OF: Record<string, readonly string[]> = {
-    'peppol-bis-3': ['cen', 'peppol'],
-    'peppol-selfbilling': ['cen', 'peppol-sb'],
-    'ubl-be': ['ublbe'],
-    nlcius: ['cen', 'siubl'],
-    en16931: ['cen'],
-  };
-
-  for (const folder of [...UBL_FOLDERS, ...STATEMENT_FOLDERS]) {
+    for (const folder of [...UBL_FOLDERS, ...STATEMENT_FOLDERS]) {
       const files = corpusFiles(folder).map((f) => `${folder}/${basename(f)}`);
       expect(files.length).toBeGreaterThan(0);
       for (const f of files) expect(byFile.has(f), `${f} missing from SOURCES.tsv`).toBe(true);
