@@ -153,6 +153,8 @@ export type IntakeReport = z.infer<typeof intakeReportSchema>;
 export const runSummarySchema = z.object({ done: z.number().int(), waiting: z.number().int(), failed: z.number().int() });
 
 export const outboxStatusSchema = z.object({
+  /** ISO time, 'indefinitely', or null when deliveries run. */
+  pausedUntil: z.string().nullable(),
   deliveries: z.record(z.enum(['queued', 'running', 'done', 'waiting', 'failed', 'cancelled']), z.number().int()),
   heldForReview: z.number().int(),
   problems: z.array(z.object({ deliveryId: z.number().int(), document: z.string(), client: z.string(), connection: z.string(), state: z.string(), message: z.string().nullable(), nextAttemptAt: z.string().nullable() })),
@@ -204,6 +206,12 @@ export const contract = {
   /** Delivers everything that can be delivered now. */
   'outbox.run': { input: empty, output: runSummarySchema },
   'outbox.status': { input: empty, output: outboxStatusSchema },
+  /** Pauses deliveries for a number of minutes, or until resumed when `minutes` is absent; survives restarts. */
+  'outbox.pause': { input: z.object({ minutes: z.number().int().min(1).max(60 * 24 * 366).optional() }).strict(), output: z.object({ pausedUntil: z.string() }) },
+  'outbox.resume': { input: empty, output: z.object({ resumed: z.boolean() }) },
+  /** Makes one (or every) waiting or failed delivery due now. */
+  'outbox.retry': { input: z.object({ deliveryId: z.number().int().positive().optional() }).strict(), output: z.object({ rescheduled: z.number().int() }) },
+  'outbox.cancel': { input: z.object({ deliveryId: z.number().int().positive() }).strict(), output: z.object({ cancelled: z.boolean() }) },
   'activity.list': {
     input: z.object({ since: z.iso.datetime({ offset: true }).optional(), limit: z.number().int().min(1).max(10_000).default(200) }).strict(),
     output: z.array(activityEntrySchema),

@@ -19,6 +19,10 @@ export const OPERATION_NAMES = [
   'watch.scan',
   'outbox.run',
   'outbox.status',
+  'outbox.pause',
+  'outbox.resume',
+  'outbox.retry',
+  'outbox.cancel',
   'activity.list',
 ] as const;
 

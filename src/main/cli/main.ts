@@ -79,13 +79,16 @@ function buildProgram(io: CliIo): Command {
     .description('show the engine status of the data folder')
     .option('--json', 'print one JSON object')
     .action(async (opts: { json?: boolean }) => {
-      const status = await invoke('engine.status', {});
-      print(Boolean(opts.json), status, () =>
+      const { status, outbox } = await withEngine(async (engine) => ({ status: await engine.invoke('engine.status', {}), outbox: await engine.invoke('outbox.status', {}) }));
+      const d = outbox.deliveries;
+      print(Boolean(opts.json), { ...status, outbox }, () =>
         [
           `Ledgerdrop ${status.version}`,
           `Data folder: ${status.home}`,
           `Database:    ${status.database.path} (schema ${status.database.schemaVersion}, SQLite ${status.database.sqliteVersion})`,
           `Keychain:    ${status.keychain.backend}`,
+          `Deliveries:  ${d.done} done, ${d.queued} queued, ${d.waiting} waiting, ${d.failed} failed, ${d.cancelled} cancelled; ${outbox.heldForReview} documents held for review${outbox.pausedUntil ? `; PAUSED until ${outbox.pausedUntil}` : ''}`,
+          ...outbox.problems.map((p) => `  #${p.deliveryId} ${p.state}: ${p.document} (${p.client} → ${p.connection}): ${p.message ?? ''}`),
         ].join('\n'),
       );
     });
@@ -231,6 +234,40 @@ function buildProgram(io: CliIo): Command {
     });
 
   program
+    .command('pause')
+    .description('pause deliveries (documents are still taken in); lasts until `resume`, or for a while with --for; survives restarts')
+    .option('--for <duration>', 'how long: 30m, 1h, 2d')
+    .action(async (opts: { for?: string }) => {
+      const minutes = opts.for === undefined ? undefined : parseDuration(opts.for);
+      const result = await invoke('outbox.pause', minutes === undefined ? {} : { minutes });
+      io.stdout(result.pausedUntil === 'indefinitely' ? 'Deliveries paused until you resume them.\n' : `Deliveries paused until ${result.pausedUntil}.\n`);
+    });
+  program
+    .command('resume')
+    .description('resume deliveries after a pause')
+    .action(async () => {
+      const result = await invoke('outbox.resume', {});
+      io.stdout(result.resumed ? 'Deliveries resumed.\n' : 'Deliveries were not paused.\n');
+    });
+  program
+    .command('retry')
+    .description('try a waiting or failed delivery again now (all of them when no id is given; see `status` for the ids)')
+    .argument('[delivery-id]', 'the delivery to retry')
+    .action(async (id: string | undefined) => {
+      const result = await invoke('outbox.retry', id === undefined ? {} : { deliveryId: Number(id) });
+      io.stdout(`${result.rescheduled} deliveries will be tried again at the next run.\n`);
+    });
+  program
+    .command('cancel')
+    .description('cancel a delivery that has not been done')
+    .argument('<delivery-id>', 'the delivery to cancel')
+    .action(async (id: string) => {
+      const result = await invoke('outbox.cancel', { deliveryId: Number(id) });
+      io.stdout(result.cancelled ? `Delivery ${id} cancelled.\n` : `Delivery ${id} was not waiting (done, cancelled or unknown).\n`);
+      if (!result.cancelled) throw new CliExit(EXIT.failed);
+    });
+
+  program
     .command('activity')
     .description('what Ledgerdrop did: documents taken in, deliveries, problems')
     .option('--since <time>', 'only entries from this ISO time on (e.g. 2026-11-21T08:00:00Z)')
@@ -283,6 +320,15 @@ function buildProgram(io: CliIo): Command {
 
   for (const command of program.commands) configureSubcommand(command, io);
   return program;
+}
+
+/** `30m`, `1h`, `2d` (or plain minutes) → minutes. */
+export function parseDuration(text: string): number {
+  const m = /^(\d+)\s*(m|min|h|d)?$/i.exec(text.trim());
+  if (!m || Number(m[1]) <= 0) throw new EngineError('invalid-input', `"${text}" is not a duration.`, { fix: 'Use minutes, hours or days, e.g. 30m, 1h, 2d.' });
+  const n = Number(m[1]);
+  const unit = (m[2] ?? 'm').toLowerCase();
+  return unit === 'h' ? n * 60 : unit === 'd' ? n * 1440 : n;
 }
 
 function formatIntake(report: IntakeReport): string {

@@ -121,6 +121,10 @@ class EngineImpl implements Engine {
       'watch.scan': () => this.pipeline.scanWatchFolders(),
       'outbox.run': () => this.pipeline.deliver(),
       'outbox.status': () => this.pipeline.status(),
+      'outbox.pause': (input: { minutes?: number }) => this.pipeline.pause(input.minutes),
+      'outbox.resume': () => this.pipeline.resume(),
+      'outbox.retry': (input: { deliveryId?: number }) => this.pipeline.retry(input.deliveryId),
+      'outbox.cancel': (input: { deliveryId: number }) => this.pipeline.cancel(input.deliveryId),
       'activity.list': (input: { since?: string; limit: number }) => this.pipeline.activity(input.since, input.limit),
     };
     this.setState('idle');

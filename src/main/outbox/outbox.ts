@@ -11,6 +11,7 @@ import type { ContentStore } from '../intake/content-store.ts';
 import type { SecretStore } from '../secrets/secret-store.ts';
 import type { Db } from '../store/database.ts';
 import { nextDelayMs } from './backoff.ts';
+import { pausedUntil } from './controls.ts';
 
 export interface OutboxContext {
   db: Db;
@@ -60,6 +61,7 @@ function log(db: Db, at: string, level: 'info' | 'warning' | 'error', event: str
 export async function deliverDue(ctx: OutboxContext): Promise<RunSummary> {
   const summary: RunSummary = { done: 0, waiting: 0, failed: 0 };
   for (;;) {
+    if (pausedUntil(ctx.db, ctx.now())) break;
     const now = ctx.now().toISOString();
     const due = ctx.db
       .prepare(
@@ -91,8 +93,8 @@ export async function deliverDue(ctx: OutboxContext): Promise<RunSummary> {
   }
   const counts = ctx.db.prepare("SELECT state, count(*) AS n FROM deliveries WHERE state IN ('waiting', 'failed') GROUP BY state").all() as { state: string; n: number }[];
   for (const c of counts) summary[c.state as 'waiting' | 'failed'] = c.n;
-  // Deliveries held by a connection that is paused or broken are waiting too.
-  summary.waiting += (ctx.db.prepare("SELECT count(*) FROM deliveries v JOIN connections n ON n.id = v.connection_id WHERE v.state = 'queued' AND (n.active = 0 OR n.status != 'connected')").pluck().get() as number) ?? 0;
+  // Queued deliveries held back (the outbox is paused, or their connection is inactive or broken) are waiting too.
+  summary.waiting += ctx.db.prepare("SELECT count(*) FROM deliveries WHERE state = 'queued'").pluck().get() as number;
   return summary;
 }
 

@@ -8,6 +8,7 @@ import { EngineError } from '../engine/errors.ts';
 import { inBaseline, listFiles, snapshotBaseline } from '../intake/baseline.ts';
 import { ContentStore } from '../intake/content-store.ts';
 import { intakeFile, type IntakeContext, type IntakeOutcome } from '../intake/import.ts';
+import { cancel, pause, pausedUntil, resume, retry } from '../outbox/controls.ts';
 import { deliverDue, recoverInterrupted, type RunSummary } from '../outbox/outbox.ts';
 import type { SecretStore } from '../secrets/secret-store.ts';
 import type { Db } from '../store/database.ts';
@@ -116,7 +117,23 @@ export class Pipeline {
         )
         .all() as { id: number; original_name: string; client_id: string; connection_id: string; state: string; last_error_message: string | null; next_attempt_at: string | null }[]
     ).map((r) => ({ deliveryId: r.id, document: r.original_name, client: r.client_id, connection: r.connection_id, state: r.state, message: r.last_error_message, nextAttemptAt: r.next_attempt_at }));
-    return { deliveries, heldForReview, problems };
+    return { pausedUntil: pausedUntil(db, this.now()), deliveries, heldForReview, problems };
+  }
+
+  pause(minutes: number | undefined): { pausedUntil: string } {
+    return { pausedUntil: pause(this.options.db, minutes ? new Date(this.now().getTime() + minutes * 60_000) : null, this.now()) };
+  }
+
+  resume(): { resumed: boolean } {
+    return { resumed: resume(this.options.db, this.now()) };
+  }
+
+  retry(deliveryId: number | undefined): { rescheduled: number } {
+    return { rescheduled: retry(this.options.db, deliveryId ?? null, this.now()) };
+  }
+
+  cancel(deliveryId: number): { cancelled: boolean } {
+    return { cancelled: cancel(this.options.db, deliveryId, this.now()) };
   }
 
   activity(since: string | undefined, limit: number): ActivityEntry[] {
