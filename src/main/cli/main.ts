@@ -2,7 +2,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { LANGUAGES, type DoctorReport, type IntakeReport, type OperationName, type OperationOutput } from '../../shared/contract.ts';
 import { runDoctor } from '../doctor/doctor.ts';
 import { createEngine, type Engine } from '../engine/engine.ts';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { resolve as resolvePath } from 'node:path';
 import { connectionSecretName } from '../../shared/config-file.ts';
 import { EngineError, systemErrorCode, toErrorInfo } from '../engine/errors.ts';
@@ -10,6 +10,7 @@ import { resolveHome } from '../engine/home.ts';
 import { APP_VERSION } from '../engine/version.ts';
 import { KeyringSecretStore } from '../secrets/keyring-store.ts';
 import { inspectFile } from '../understanding/inspect.ts';
+import { renderDocument, type RenderTarget } from '../understanding/render/render-file.ts';
 import { ruleCoverage } from '../understanding/validation/coverage.ts';
 import { RULESETS, rulesOf } from '../understanding/validation/rulesets.ts';
 import { formatInspect, inspectOk } from './inspect-command.ts';
@@ -292,6 +293,30 @@ function buildProgram(io: CliIo): Command {
         io.stdout(opts.json ? `${JSON.stringify(result)}\n` : `${formatInspect(result)}\n`);
       }
       if (!allOk) throw new CliExit(EXIT.failed);
+    });
+
+  program
+    .command('render')
+    .description('write an e-invoice in another format: Peppol BIS 3.0, UBL.BE / e-FFF 3.0 (with the PDF copy it requires), or a readable PDF; the original is not changed')
+    .argument('<file>', 'a UBL invoice or credit note')
+    .requiredOption('--as <format>', 'peppol-bis-3, ubl-be or pdf')
+    .requiredOption('--out <path>', 'where to write the result (an existing file is not overwritten)')
+    .action(async (file: string, opts: { as: string; out: string }) => {
+      if (!['peppol-bis-3', 'ubl-be', 'pdf'].includes(opts.as)) throw new EngineError('invalid-input', `"${opts.as}" is not a format Ledgerdrop writes.`, { fix: 'Use peppol-bis-3, ubl-be or pdf.' });
+      let input: Buffer;
+      try {
+        input = await readFile(file);
+      } catch (error) {
+        throw new EngineError('invalid-input', `Cannot read ${file}: ${systemErrorCode(error) === 'ENOENT' ? 'it does not exist' : error instanceof Error ? error.message : String(error)}.`);
+      }
+      const result = await renderDocument(input, opts.as as RenderTarget);
+      if (!result.ok) throw new EngineError('invalid-input', result.message);
+      try {
+        await writeFile(opts.out, result.bytes, { flag: 'wx' });
+      } catch (error) {
+        throw new EngineError('invalid-input', `Cannot write ${opts.out}: ${systemErrorCode(error) === 'EEXIST' ? 'a file with that name exists (Ledgerdrop does not overwrite it)' : error instanceof Error ? error.message : String(error)}.`);
+      }
+      io.stdout(`Wrote ${opts.out} (${opts.as}, ${result.bytes.length} bytes).\n`);
     });
 
   program

@@ -5,7 +5,9 @@
  * point leads to one delivered copy: on start, `running` rows go back to `waiting`.
  */
 import { connectorFor } from '../connectors/registry.ts';
-import { DeliveryError, type ConnectorContext, type DeliveryClient, type DeliveryDocument, type DocumentFamily } from '../connectors/types.ts';
+import { DeliveryError, type ConnectorContext, type DeliveryClient, type DeliveryDocument, type DocumentFamily, type ExportFormat } from '../connectors/types.ts';
+import { extractEmbeddedPdf } from '../understanding/render/extract.ts';
+import { renderDocument } from '../understanding/render/render-file.ts';
 import { connectionSecretName } from '../../shared/config-file.ts';
 import type { ContentStore } from '../intake/content-store.ts';
 import type { SecretStore } from '../secrets/secret-store.ts';
@@ -112,7 +114,7 @@ async function attempt(ctx: OutboxContext, row: DueRow): Promise<DeliveryState> 
   // Claim: only one attempt per row, committed before anything leaves the machine.
   const claimed = db.prepare("UPDATE deliveries SET state = 'running', attempts = attempts + 1, updated_at = ? WHERE id = ? AND state IN ('queued', 'waiting')").run(startedAt, row.id).changes;
   if (claimed === 0) return 'running';
-  const connection = db.prepare('SELECT id, service, settings FROM connections WHERE id = ?').get(row.connection_id) as { id: string; service: string; settings: string };
+  const connection = db.prepare('SELECT id, service, settings, format, pdf_alongside FROM connections WHERE id = ?').get(row.connection_id) as { id: string; service: string; settings: string; format: ExportFormat; pdf_alongside: number };
   const client = db.prepare('SELECT id, name, accounting_file_id, fields FROM clients WHERE id = ?').get(row.client_id) as { id: string; name: string; accounting_file_id: string | null; fields: string };
   const connector = connectorFor(connection.service);
   try {
@@ -128,7 +130,7 @@ async function attempt(ctx: OutboxContext, row: DueRow): Promise<DeliveryState> 
       originalName: row.original_name,
       receivedAt: row.received_at,
       meta: { number: summary.number, issueDate: summary.issueDate, supplier: summary.supplier, customer: summary.customer },
-      files: [{ name: row.original_name, bytes: ctx.store.get(row.sha256), mimeType: mimeTypeOf(row.format, row.kind) }],
+      files: await filesFor(row, ctx.store.get(row.sha256), connection.format, connection.pdf_alongside === 1),
     };
     const deliveryClient: DeliveryClient = { id: client.id, name: client.name, accountingFileId: client.accounting_file_id, fields: JSON.parse(client.fields) as Record<string, unknown> };
     const context: ConnectorContext = {
@@ -175,6 +177,31 @@ function recordFailure(ctx: OutboxContext, row: DueRow, error: unknown): Deliver
   })();
   ctx.onDelivery?.({ deliveryId: row.id, state: state!, message: failure.message });
   return state!;
+}
+
+/**
+ * What goes out for a document: e-invoices in the connection's format (as received, Peppol BIS 3.0
+ * or UBL.BE), plus the PDF alongside when the connection asks for it (the one embedded in the
+ * e-invoice, or a rendered one). Conversions are deterministic, so a retry sends the same bytes.
+ */
+async function filesFor(row: DueRow, original: Buffer, format: ExportFormat, pdfAlongside: boolean): Promise<DeliveryDocument['files']> {
+  const isEInvoice = row.kind === 'invoice' || row.kind === 'credit-note';
+  if (!isEInvoice) return [{ name: row.original_name, bytes: original, mimeType: mimeTypeOf(row.format, row.kind) }];
+  let main: DeliveryDocument['files'][number] = { name: row.original_name, bytes: original, mimeType: 'application/xml' };
+  if (format !== 'original' && format !== row.format) {
+    const converted = await renderDocument(original, format);
+    if (!converted.ok) throw new DeliveryError('no-retry', 'conversion-failed', `Cannot convert ${row.original_name} to ${format}: ${converted.message}`);
+    main = { name: withExtension(row.original_name, 'xml'), bytes: converted.bytes, mimeType: 'application/xml' };
+  }
+  if (!pdfAlongside) return [main];
+  const embedded = extractEmbeddedPdf(original);
+  const pdf = embedded ? Buffer.from(embedded.bytes) : await renderDocument(original, 'pdf').then((r) => (r.ok ? r.bytes : null));
+  return pdf ? [main, { name: withExtension(row.original_name, 'pdf'), bytes: pdf, mimeType: 'application/pdf' }] : [main];
+}
+
+function withExtension(name: string, extension: string): string {
+  const dot = name.lastIndexOf('.');
+  return `${dot > 0 ? name.slice(0, dot) : name}.${extension}`;
 }
 
 function mimeTypeOf(format: string | null, kind: string): string {
