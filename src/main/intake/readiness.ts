@@ -7,10 +7,13 @@
  * 2. it is a regular file (symlinks are followed) and not empty;
  * 3. its size, mtime, ctime and inode have not changed for `stableMs` (polled every `pollMs`);
  * 4. nobody is still writing it, as far as the OS can tell:
- *    - Windows: an open for read+write succeeds. Node opens with full sharing, so this fails
- *      (EBUSY, a sharing violation) exactly while another program holds the file with a handle that
- *      denies writers — Explorer copies, scanners and most Win32 programs writing a file. A file we
- *      may only read (read-only attribute or share) falls back to an open for reading.
+ *    - Windows: an exclusive open succeeds: read-only, with share mode 0 (libuv's UV_FS_O_EXLOCK).
+ *      It fails with a sharing violation (EBUSY) while any other program has the file open —
+ *      Explorer copies, scanners, fopen() writers that share writing, an SMB client writing through
+ *      the server. It also waits out readers (an antivirus scan, a PDF viewer showing the file);
+ *      they are retried every second until `timeoutMs`. The handle lives for microseconds; a
+ *      program opening the file in that instant gets a sharing violation, as it would against any
+ *      reader that denies sharing.
  *    - Linux: an open for reading succeeds, and no process we can inspect has the file open for
  *      writing (/proc/<pid>/fd + fdinfo, see open-writers.ts; batched, about 10–250 ms a sweep).
  *    - macOS and other POSIX: an open for reading succeeds. There is no mandatory locking and no
@@ -19,8 +22,9 @@
  *
  * Nothing here writes, renames or keeps the file open.
  */
+import { constants } from 'node:fs';
 import type { BigIntStats } from 'node:fs';
-import { open, realpath, stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { systemErrorCode } from '../engine/errors.ts';
@@ -134,7 +138,10 @@ function signature(info: BigIntStats): string {
 
 type Probe = { state: 'free' } | { state: 'busy'; detail: string } | { state: 'gone' } | { state: 'unreadable'; detail: string };
 
-async function tryOpen(file: string, flags: 'r' | 'r+'): Promise<string | null> {
+/** libuv's UV_FS_O_EXLOCK (not exported by Node): on Windows, open with share mode 0. */
+const UV_FS_O_EXLOCK = 0x10000000;
+
+async function tryOpen(file: string, flags: 'r' | number): Promise<string | null> {
   try {
     const handle = await open(file, flags);
     await handle.close();
@@ -151,15 +158,11 @@ function describeWriters(writers: readonly OpenWriter[]): string {
 /** Step 4 of the module comment: can we tell that somebody is still writing the file? */
 async function probeWriters(file: string, checkOpenWriters: boolean): Promise<Probe> {
   if (process.platform === 'win32') {
-    const rw = await tryOpen(file, 'r+');
-    if (rw === null) return { state: 'free' };
-    if (GONE.has(rw)) return { state: 'gone' };
-    if (rw === 'EBUSY') return { state: 'busy', detail: 'another program has it open' };
-    const ro = await tryOpen(file, 'r');
-    if (ro === null) return { state: 'free' };
-    if (GONE.has(ro)) return { state: 'gone' };
-    if (ro === 'EBUSY') return { state: 'busy', detail: 'another program has it open' };
-    return DENIED.has(ro) ? { state: 'unreadable', detail: ro } : { state: 'busy', detail: `cannot open it (${ro})` };
+    const exclusive = await tryOpen(file, constants.O_RDONLY | UV_FS_O_EXLOCK);
+    if (exclusive === null) return { state: 'free' };
+    if (GONE.has(exclusive)) return { state: 'gone' };
+    if (exclusive === 'EBUSY') return { state: 'busy', detail: 'another program has it open' };
+    return DENIED.has(exclusive) ? { state: 'unreadable', detail: exclusive } : { state: 'busy', detail: `cannot open it (${exclusive})` };
   }
   const ro = await tryOpen(file, 'r');
   if (ro !== null) {
@@ -167,13 +170,7 @@ async function probeWriters(file: string, checkOpenWriters: boolean): Promise<Pr
     return DENIED.has(ro) ? { state: 'unreadable', detail: ro } : { state: 'busy', detail: `cannot open it (${ro})` };
   }
   if (checkOpenWriters && openWriterCheckSupported()) {
-    let real: string;
-    try {
-      real = await realpath(file);
-    } catch (error) {
-      return GONE.has(systemErrorCode(error) ?? '') ? { state: 'gone' } : { state: 'free' };
-    }
-    const writers = await openWriters(real);
+    const writers = await openWriters(file);
     if (writers.length > 0) return { state: 'busy', detail: `still open for writing by ${describeWriters(writers)}` };
   }
   return { state: 'free' };
