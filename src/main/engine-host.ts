@@ -127,7 +127,10 @@ export function runInUtilityProcess(): EngineHost | null {
     },
     open: async () => {
       if (!home) throw new Error('the desktop app started the engine without a data folder (--home).');
-      return createEngine({ home });
+      const engine = await createEngine({ home });
+      // In the desktop app the engine always runs the agent: watch folders and deliveries.
+      await engine.startAgent();
+      return engine;
     },
     exit: (code) => process.exit(code),
   });

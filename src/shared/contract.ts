@@ -206,6 +206,8 @@ export const contract = {
   /** Delivers everything that can be delivered now. */
   'outbox.run': { input: empty, output: runSummarySchema },
   'outbox.status': { input: empty, output: outboxStatusSchema },
+  /** The tray's "Sync now": scan the watch folders, make waiting deliveries due now, deliver. */
+  'sync.now': { input: empty, output: z.object({ scanned: intakeReportSchema, delivered: runSummarySchema }) },
   /** Pauses deliveries for a number of minutes, or until resumed when `minutes` is absent; survives restarts. */
   'outbox.pause': { input: z.object({ minutes: z.number().int().min(1).max(60 * 24 * 366).optional() }).strict(), output: z.object({ pausedUntil: z.string() }) },
   'outbox.resume': { input: empty, output: z.object({ resumed: z.boolean() }) },

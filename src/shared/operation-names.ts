@@ -19,6 +19,7 @@ export const OPERATION_NAMES = [
   'watch.scan',
   'outbox.run',
   'outbox.status',
+  'sync.now',
   'outbox.pause',
   'outbox.resume',
   'outbox.retry',

@@ -61,6 +61,28 @@ function buildProgram(io: CliIo): Command {
     return withEngine((engine) => engine.invoke(name, input));
   }
 
+  /** `ledgerdrop run`: the agent in the foreground until SIGINT/SIGTERM, one line per thing that happens. */
+  async function runAgent(): Promise<void> {
+    const engine = await createEngine({ home: home() });
+    const line = (text: string) => io.stdout(`${new Date().toISOString()}  ${text}\n`);
+    engine.on('document.added', (e) => line(`took in ${e.name} for ${e.clientId}`));
+    engine.on('delivery.changed', (e) => {
+      if (e.state !== 'running') line(`delivery ${e.deliveryId}: ${e.state}${e.message ? ` — ${e.message}` : ''}`);
+    });
+    try {
+      const stableMs = io.env.LEDGERDROP_STABLE_MS ? Number(io.env.LEDGERDROP_STABLE_MS) : undefined;
+      await engine.startAgent({ ...(stableMs ? { stableMs } : {}), onProblem: (message) => line(`watch folder problem: ${message}`) });
+      line(`Ledgerdrop is running on ${engine.home}. Stop it with Ctrl-C.`);
+      await new Promise<void>((resolve) => {
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
+      });
+      line('stopping…');
+    } finally {
+      await engine.close();
+    }
+  }
+
   const print = (json: boolean, value: unknown, human: () => string): void => {
     io.stdout(json ? `${JSON.stringify(value)}\n` : `${human()}\n`);
   };
@@ -217,7 +239,10 @@ function buildProgram(io: CliIo): Command {
     .option('--once', 'scan the watch folders once, deliver, and exit')
     .option('--json', 'with --once: print the result as one JSON object')
     .action(async (opts: { once?: boolean; json?: boolean }) => {
-      if (!opts.once) throw new EngineError('invalid-input', 'The continuous agent is not available yet in this version.', { fix: 'Use `ledgerdrop run --once` (for example from a scheduled task every few minutes).' });
+      if (!opts.once) {
+        await runAgent();
+        return;
+      }
       const outcome = await withEngine(async (engine) => {
         const scanned = await engine.invoke('watch.scan', {});
         const delivered = await engine.invoke('outbox.run', {});

@@ -14,6 +14,7 @@ import { isOperationName } from '../../shared/operation-names.ts';
 import { applyConfig, exportConfig } from '../config/apply.ts';
 import { listClients, listConnections } from '../config/queries.ts';
 import { runDoctor } from '../doctor/doctor.ts';
+import { Agent } from '../pipeline/agent.ts';
 import { Pipeline } from '../pipeline/pipeline.ts';
 import { KeyringSecretStore } from '../secrets/keyring-store.ts';
 import type { SecretStore } from '../secrets/secret-store.ts';
@@ -39,6 +40,8 @@ export interface Engine {
   invoke<N extends OperationName>(name: N, input: unknown): Promise<OperationOutput<N>>;
   on<E extends EventName>(event: E, listener: EventListener<E>): () => void;
   onAny(listener: <E extends EventName>(event: E, payload: EventPayload<E>) => void): () => void;
+  /** Starts watching the watch folders and delivering continuously (the headless agent and the desktop app). */
+  startAgent(options?: { stableMs?: number; onProblem?: (message: string) => void }): Promise<void>;
   /** Closes the database and releases the data folder. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -121,6 +124,11 @@ class EngineImpl implements Engine {
       'watch.scan': () => this.pipeline.scanWatchFolders(),
       'outbox.run': () => this.pipeline.deliver(),
       'outbox.status': () => this.pipeline.status(),
+      'sync.now': async () => {
+        const result = await this.pipeline.syncNow();
+        this.agent?.kick();
+        return result;
+      },
       'outbox.pause': (input: { minutes?: number }) => this.pipeline.pause(input.minutes),
       'outbox.resume': () => this.pipeline.resume(),
       'outbox.retry': (input: { deliveryId?: number }) => this.pipeline.retry(input.deliveryId),
@@ -147,9 +155,29 @@ class EngineImpl implements Engine {
     return this.events.onAny(listener);
   }
 
+  private agent: Agent | null = null;
+
+  async startAgent(options: { stableMs?: number; onProblem?: (message: string) => void } = {}): Promise<void> {
+    if (this.agent) return;
+    this.agent = new Agent({
+      db: this.db,
+      pipeline: this.pipeline,
+      rescanIntervalMs: this.settings.get().rescanIntervalMinutes * 60_000,
+      ...(options.stableMs !== undefined ? { stableMs: options.stableMs } : {}),
+      onProblem: (problem) => {
+        const message = `${problem.folder}: ${problem.message}`;
+        this.db.prepare("INSERT INTO activity (at, level, event, message) VALUES (?, ?, 'watch.problem', ?)").run(new Date().toISOString(), problem.code === 'folder-back' ? 'info' : 'warning', message);
+        options.onProblem?.(message);
+      },
+    });
+    await this.agent.start();
+  }
+
   async close(): Promise<void> {
     if (this.state === 'closed') return;
     this.setState('closing');
+    await this.agent?.stop();
+    this.agent = null;
     if (this.db.open) {
       this.db.pragma('wal_checkpoint(TRUNCATE)');
       this.db.close();

@@ -5,7 +5,7 @@
 import { statSync } from 'node:fs';
 import type { ActivityEntry, EngineSettings, IntakeReport, OutboxStatus } from '../../shared/contract.ts';
 import { EngineError } from '../engine/errors.ts';
-import { inBaseline, listFiles, snapshotBaseline } from '../intake/baseline.ts';
+import { inBaseline, listFiles, snapshotBaseline, type FileStamp } from '../intake/baseline.ts';
 import { ContentStore } from '../intake/content-store.ts';
 import { intakeFile, type IntakeContext, type IntakeOutcome } from '../intake/import.ts';
 import { cancel, pause, pausedUntil, resume, retry } from '../outbox/controls.ts';
@@ -96,6 +96,29 @@ export class Pipeline {
       }
     }
     return report(files, baseline);
+  }
+
+  /** A complete file seen by a watcher: taken in unless it is exactly as in the folder's activation baseline. */
+  async intakeWatched(folderId: number, clientId: string, folder: string, file: FileStamp): Promise<IntakeOutcome | null> {
+    if (inBaseline(this.options.db, folderId, folder, file)) return null;
+    return intakeFile(this.intake, { clientId, path: file.path, source: 'watch' });
+  }
+
+  /** Milliseconds until the earliest waiting delivery is due, or a timed pause ends (Infinity when nothing waits). */
+  msUntilNextDue(): number {
+    const now = this.now().getTime();
+    const next = this.options.db.prepare("SELECT min(next_attempt_at) FROM deliveries WHERE state = 'waiting'").pluck().get() as string | null;
+    const paused = pausedUntil(this.options.db, this.now());
+    const times = [next ? new Date(next).getTime() - now : Infinity, paused && paused !== 'indefinitely' ? new Date(paused).getTime() - now : Infinity];
+    return Math.max(0, Math.min(...times));
+  }
+
+  /** "Sync now": take in what is new, make waiting deliveries due now, and deliver. */
+  async syncNow(): Promise<{ scanned: IntakeReport; delivered: RunSummary }> {
+    const scanned = await this.scanWatchFolders();
+    const at = this.now().toISOString();
+    this.options.db.prepare("UPDATE deliveries SET next_attempt_at = ? WHERE state = 'waiting'").run(at);
+    return { scanned, delivered: await this.deliver() };
   }
 
   async deliver(): Promise<RunSummary> {

@@ -1,0 +1,72 @@
+import { spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { CLI, REPO_ROOT, runLedgerdrop } from '../helpers/cli.ts';
+import { tempDirs } from '../helpers/temp.ts';
+
+const temp = tempDirs();
+afterEach(() => temp.cleanup());
+
+function coda(n: number): string {
+  const pad = (s: string) => s.padEnd(128, ' ').slice(0, 128);
+  return [
+    pad(`0000001012600005        00000000  ACME BV                   GKCCBEBB   00123456749 00000                                       2`),
+    pad(`10${String(n).padStart(3, '0')}BE68539007547034                  EUR0000000001000000010126ACME BV                   Compte courant                     001`),
+    pad(`8${String(n).padStart(3, '0')}BE68539007547034                  EUR0000000001000000020126                                                                0`),
+    pad(`9               000002000000000000000000000000000000                                                                           2`),
+  ].join('\n');
+}
+
+async function waitFor(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe('ledgerdrop run (the continuous agent)', () => {
+  it('delivers files another process drops into a watch folder while it runs, and stops cleanly on SIGTERM', async () => {
+    const root = temp.make();
+    const home = join(root, 'home');
+    const watch = join(root, 'watch');
+    const target = join(root, 'target');
+    mkdirSync(watch);
+    mkdirSync(target);
+    writeFileSync(join(watch, 'before.cod'), coda(1)); // baseline: never exported
+    writeFileSync(
+      join(root, 'c.json'),
+      JSON.stringify({
+        connections: [{ id: 'f', service: 'local-folder', name: 'F', families: ['statements'], settings: { path: target, pathTemplate: '[original_name]' } }],
+        clients: [{ id: 'acme', name: 'ACME', connection: 'f', activate: ['statements'], watchFolders: [{ path: watch }] }],
+      }),
+    );
+    expect((await runLedgerdrop(['--home', home, 'config', 'apply', join(root, 'c.json')])).code).toBe(0);
+
+    const agent = spawn(process.execPath, [CLI, '--home', home, 'run'], { cwd: REPO_ROOT, env: { ...process.env, LEDGERDROP_STABLE_MS: '300' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    agent.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    agent.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    const exited = new Promise<number | null>((resolve) => agent.on('exit', (code) => resolve(code)));
+    try {
+      await waitFor(() => output.includes('is running on'), 20_000, 'the agent to start');
+      // Another process writes the statements (a shell copies them in).
+      const staging = join(root, 'staging');
+      mkdirSync(staging);
+      for (let i = 2; i <= 6; i += 1) writeFileSync(join(staging, `s${i}.cod`), coda(i));
+      execFileSync('sh', ['-c', `cp "${staging}"/*.cod "${watch}/"`]);
+      await waitFor(() => [2, 3, 4, 5, 6].every((i) => existsSync(join(target, `s${i}.cod`))), 30_000, `deliveries (agent output: ${output})`);
+      for (let i = 2; i <= 6; i += 1) expect(readFileSync(join(target, `s${i}.cod`), 'utf8')).toBe(coda(i));
+      expect(existsSync(join(target, 'before.cod'))).toBe(false);
+    } finally {
+      agent.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
+    expect(output).toContain('stopping');
+    // The data folder was released: another command can use it at once.
+    const status = JSON.parse((await runLedgerdrop(['--home', home, 'status', '--json'])).stdout) as { outbox: { deliveries: { done: number } } };
+    expect(status.outbox.deliveries.done).toBe(5);
+  });
+});
