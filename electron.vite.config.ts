@@ -27,13 +27,15 @@ export default defineConfig({
     build: {
       // Native addons stay external (they are loaded from node_modules, unpacked from the asar);
       // electron-store and conf are ESM-only dev dependencies and are bundled into the main process.
-      externalizeDeps: { exclude: ['electron-store', 'conf'], include: ['better-sqlite3', '@napi-rs/keyring'] },
+      externalizeDeps: { exclude: ['electron-store', 'conf'], include: ['better-sqlite3', '@napi-rs/keyring', 'chokidar'] },
       rolldownOptions: {
         input: {
           // The Electron main process: out/main/index.js (package.json "main").
           index: resolve(root, 'src/main/electron/main.ts'),
           // The engine, forked by the shell into a utilityProcess: out/main/engine-host.js.
           'engine-host': resolve(root, 'src/main/engine-host.ts'),
+          // The headless agent / CLI as one bundle for servers: node out/main/cli.js run.
+          cli: resolve(root, 'src/main/cli/entry.ts'),
         },
       },
     },

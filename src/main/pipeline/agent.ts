@@ -18,6 +18,16 @@ export interface AgentOptions {
   maxIdleMs?: number;
 }
 
+/**
+ * How long a file must stay unchanged before it is taken in. Where the OS tells whether a writer
+ * still has the file open (Linux: /proc; Windows: the exclusive open fails), a short window is
+ * enough and keeps drops fast; on macOS, and on network drives (polled: writers on other machines
+ * are invisible), only the stability window protects against half-written files.
+ */
+export function defaultStableMs(polling: boolean, platform: NodeJS.Platform = process.platform): number {
+  return !polling && (platform === 'linux' || platform === 'win32') ? 300 : 2000;
+}
+
 export class Agent {
   private readonly options: AgentOptions;
   private watchers: FolderWatcher[] = [];
@@ -39,7 +49,7 @@ export class Agent {
         path: folder.path,
         polling: folder.polling === 1,
         rescanIntervalMs: this.options.rescanIntervalMs,
-        ...(this.options.stableMs !== undefined ? { stableMs: this.options.stableMs } : {}),
+        stableMs: this.options.stableMs ?? defaultStableMs(folder.polling === 1),
         onFile: async (path, info) => {
           const outcome = await pipeline.intakeWatched(folder.id, folder.client_id, folder.path, { path, size: info.size, mtimeMs: Math.trunc(info.mtimeMs) });
           if (outcome?.queued) this.kick();
