@@ -200,8 +200,11 @@ async function ensureFolders(baseDir: string, segments: readonly string[]): Prom
     } catch (error) {
       const code = systemErrorCode(error);
       if (code === 'EEXIST') {
-        const info = await stat(dir).catch(() => null);
-        if (info?.isDirectory()) continue;
+        // Fix (test/integration/pipeline-faults.test.ts): a failed stat used to count as "a file is in
+        // the way" (no-retry), but when the destination is unplugged between mkdir and stat it is
+        // simply gone: let stat's ENOENT through, so it becomes the retried 'destination-missing'.
+        const info = await stat(dir);
+        if (info.isDirectory()) continue;
         throw notAFolder(baseDir, dir, error);
       }
       throw error;

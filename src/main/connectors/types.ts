@@ -99,6 +99,13 @@ export interface ConnectorDefinition {
   test(ctx: ConnectorContext): Promise<TestResult>;
   /** Sends one document idempotently; throws DeliveryError (or anything, which counts as retry). */
   deliver(doc: DeliveryDocument, client: DeliveryClient, ctx: ConnectorContext): Promise<DeliveryReceipt>;
+  /**
+   * Removes what an interrupted attempt may have left at the destination (partial files of a killed
+   * process, or of a destination that vanished mid-write). Called by the outbox before it delivers
+   * again on that connection; no attempt of ours is under way then. Returns false when the
+   * destination cannot be reached now (the outbox asks again next time).
+   */
+  cleanupInterrupted?(clients: readonly DeliveryClient[], ctx: ConnectorContext): Promise<boolean>;
 }
 
 /**

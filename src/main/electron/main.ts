@@ -115,9 +115,17 @@ async function run(): Promise<void> {
     window?.hide();
   });
 
+  const trayInvoke = (name: 'sync.now' | 'outbox.pause' | 'outbox.resume', input: object) => {
+    void engine.invoke(name, input).then((reply) => {
+      if (!reply.ok) log(`tray: ${name} failed: ${reply.error.message}`);
+    });
+  };
   tray = createTray(paths.resources, language, {
     open: () => showWindow(window),
     quit: () => app.quit(),
+    syncNow: () => trayInvoke('sync.now', {}),
+    pause: (minutes) => trayInvoke('outbox.pause', minutes === null ? {} : { minutes }),
+    resume: () => trayInvoke('outbox.resume', {}),
   });
 
   app.on('before-quit', (event) => {

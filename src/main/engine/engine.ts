@@ -21,7 +21,7 @@ import type { SecretStore } from '../secrets/secret-store.ts';
 import { openDatabase, type Db } from '../store/database.ts';
 import { EngineError } from './errors.ts';
 import { EngineEvents, type EventListener } from './events.ts';
-import { ensureWritableHome } from './home.ts';
+import { ensureWritableHome, removeStaleProbes } from './home.ts';
 import { HomeLock } from './home-lock.ts';
 import { DATABASE_FILE } from './paths.ts';
 import { SettingsStore } from './settings-store.ts';
@@ -56,6 +56,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   const home = options.home;
   ensureWritableHome(home);
   const lock = HomeLock.acquire(home);
+  removeStaleProbes(home);
   let db: Db;
   try {
     db = openDatabase(join(home, DATABASE_FILE));

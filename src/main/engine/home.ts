@@ -1,4 +1,5 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, unlinkSync, writeSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { EngineError, systemErrorCode } from './errors.ts';
@@ -42,7 +43,9 @@ const REASONS: Record<string, string> = {
  * small probe file. Never touches anything else in the folder.
  */
 export function ensureWritableHome(home: string): void {
-  const probe = join(home, `.write-probe-${process.pid}`);
+  // A random name: a probe left by a killed process (pids are reused; in a container the CLI is pid 1)
+  // must never make the next start fail.
+  const probe = join(home, `.write-probe-${process.pid}-${randomBytes(6).toString('hex')}`);
   try {
     mkdirSync(home, { recursive: true });
     const fd = openSync(probe, 'wx');
@@ -61,5 +64,14 @@ export function ensureWritableHome(home: string): void {
       `Cannot write to the data folder ${home}: ${reason}.`,
       { cause: error, fix: 'Choose another folder with --home (or LEDGERDROP_HOME), or give your user write access to it.' },
     );
+  }
+}
+
+/** Removes write probes left by killed processes; call only while holding the data folder's lock. */
+export function removeStaleProbes(home: string): void {
+  try {
+    for (const name of readdirSync(home)) if (name.startsWith('.write-probe-')) unlinkSync(join(home, name));
+  } catch {
+    // best effort
   }
 }

@@ -144,7 +144,10 @@ export async function intakeBytes(
   const now = ctx.now().toISOString();
   const review = reviewReason(result, ctx.settings());
   const family = familyOf(result);
-  const documentId = db.transaction(() => {
+  // Fix (crash test, test/integration/exactly-once.test.ts): the document and its delivery are one
+  // commit. They were two, so a process killed between them left a document with no delivery, and
+  // taking the file in again only said "duplicate": the document was never delivered.
+  const { documentId, queued } = db.transaction(() => {
     const info = db
       .prepare(
         `INSERT INTO documents (client_id, sha256, original_name, source, source_path, size, kind, format, family, direction, summary, baseline, review_reason, received_at)
@@ -159,9 +162,8 @@ export async function intakeBytes(
       id,
       `${input.name}: ${result.kind}${result.format ? ` (${result.format})` : ''}${result.direction && result.direction !== 'unknown' ? `, ${result.direction}` : ''}${review ? ` — held for review: ${review}` : ''}`,
     );
-    return id;
+    return { documentId: id, queued: queueDeliveries(db, id, now) };
   })();
-  const queued = db.transaction(() => queueDeliveries(db, documentId, now))();
   ctx.onDocument?.({ clientId: input.clientId, documentId, name: input.name, outcome: 'added' });
   return { name: input.name, outcome: 'added', documentId, waiting: queued ? null : waitingReason(db, documentId), queued };
 }

@@ -46,9 +46,105 @@ export interface RunSummary {
   failed: number;
 }
 
-/** On start: an attempt that was under way when the process died is retried (the connector's idempotency makes that safe). */
+/**
+ * Connections whose destination may still hold an attempt's leftovers (a local folder's `.partial`
+ * files) — the attempt's process died, or its folder vanished under it — as a JSON array in `meta`.
+ */
+const SWEEP_KEY = 'outbox_partials_to_sweep';
+
+function connectionsToSweep(db: Db): string[] {
+  const value = db.prepare('SELECT value FROM meta WHERE key = ?').pluck().get(SWEEP_KEY) as string | undefined;
+  return value ? (JSON.parse(value) as string[]) : [];
+}
+
+function setConnectionsToSweep(db: Db, ids: readonly string[]): void {
+  if (ids.length === 0) db.prepare('DELETE FROM meta WHERE key = ?').run(SWEEP_KEY);
+  else db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(SWEEP_KEY, JSON.stringify([...new Set(ids)].sort()));
+}
+
+/**
+ * On start: an attempt that was under way when the process died is retried (the connector's
+ * idempotency makes that safe). Its connection is remembered in the same commit, so the next
+ * deliverDue removes the partial file the dead attempt may have left (see sweepLeftovers) — even
+ * when this start is only a `status` and the sweep happens in a later process.
+ */
 export function recoverInterrupted(db: Db, now: Date): number {
-  return db.prepare("UPDATE deliveries SET state = 'waiting', next_attempt_at = ?, updated_at = ? WHERE state = 'running'").run(now.toISOString(), now.toISOString()).changes;
+  return db.transaction(() => {
+    const connections = db.prepare("SELECT DISTINCT connection_id FROM deliveries WHERE state = 'running'").pluck().all() as string[];
+    if (connections.length === 0) return 0;
+    const changes = db.prepare("UPDATE deliveries SET state = 'waiting', next_attempt_at = ?, updated_at = ? WHERE state = 'running'").run(now.toISOString(), now.toISOString()).changes;
+    setConnectionsToSweep(db, [...connectionsToSweep(db), ...connections]);
+    return changes;
+  })();
+}
+
+/**
+ * Fix (crash test, test/integration/exactly-once.test.ts): a process SIGKILLed while a local-folder
+ * delivery wrote its `.<name>.<id>.partial` (or between the link to the final name and the partial's
+ * removal) left that partial in the user's folder for good — the retry writes a new partial and
+ * nothing removed the old one (cleanupStalePartials existed but nobody called it, and its 60-minute
+ * default would not have caught a partial from a crash seconds ago). The same when the destination
+ * folder vanished mid-attempt (share unplugged, folder moved): writeFileAtomic's own clean-up then
+ * fails too, and the partial reappears with the folder (test/integration/pipeline-faults.test.ts).
+ *
+ * Now, before delivering, the destinations of those connections are swept of our partials,
+ * whatever their age: one engine per data folder (the home lock) means no attempt of ours
+ * is under way. Another installation writing into the same folder at that moment would only see its
+ * link() fail and retry later — a partial is never a delivered file. A destination that is not there
+ * (unplugged share) keeps its connection on the list for the next run.
+ *
+ * Each connector says how to clean its destination (ConnectorDefinition.cleanupInterrupted).
+ */
+const sweeps = new WeakMap<Db, Promise<void>>();
+
+async function sweepLeftovers(ctx: OutboxContext): Promise<void> {
+  const { db } = ctx;
+  // Callers that overlap share one sweep, and none starts delivering before it is over.
+  let sweep = sweeps.get(db);
+  if (!sweep) {
+    sweep = sweepPartials(ctx)
+      .catch(() => undefined) // best effort: never hold deliveries back; the list stays for the next run
+      .finally(() => sweeps.delete(db));
+    sweeps.set(db, sweep);
+  }
+  return sweep;
+}
+
+async function sweepPartials(ctx: OutboxContext): Promise<void> {
+  const { db } = ctx;
+  const pending = connectionsToSweep(db);
+  if (pending.length === 0) return;
+  const swept: string[] = [];
+  for (const connectionId of pending) {
+    const connection = db.prepare('SELECT id, service, settings FROM connections WHERE id = ?').get(connectionId) as { id: string; service: string; settings: string } | undefined;
+    const cleanup = connection ? connectorFor(connection.service)?.cleanupInterrupted : undefined;
+    if (!connection || !cleanup) {
+      swept.push(connectionId);
+      continue;
+    }
+    const clients = (db.prepare('SELECT id, name, accounting_file_id, fields FROM clients WHERE connection_id = ?').all(connectionId) as ClientRow[]).map(toDeliveryClient);
+    if (await cleanup(clients, connectorContext(ctx, connection))) swept.push(connectionId);
+  }
+  db.transaction(() => setConnectionsToSweep(db, connectionsToSweep(db).filter((id) => !swept.includes(id))))();
+}
+
+interface ClientRow {
+  id: string;
+  name: string;
+  accounting_file_id: string | null;
+  fields: string;
+}
+
+function toDeliveryClient(row: ClientRow): DeliveryClient {
+  return { id: row.id, name: row.name, accountingFileId: row.accounting_file_id, fields: JSON.parse(row.fields) as Record<string, unknown> };
+}
+
+function connectorContext(ctx: OutboxContext, connection: { id: string; settings: string }): ConnectorContext {
+  return {
+    connectionId: connection.id,
+    settings: JSON.parse(connection.settings) as Record<string, unknown>,
+    secret: (key) => ctx.secrets.get(connectionSecretName(connection.id, key)),
+  };
 }
 
 function log(db: Db, at: string, level: 'info' | 'warning' | 'error', event: string, row: { id: number; client_id: string; connection_id: string }, message: string): void {
@@ -62,6 +158,7 @@ function log(db: Db, at: string, level: 'info' | 'warning' | 'error', event: str
  */
 export async function deliverDue(ctx: OutboxContext): Promise<RunSummary> {
   const summary: RunSummary = { done: 0, waiting: 0, failed: 0 };
+  await sweepLeftovers(ctx);
   for (;;) {
     if (pausedUntil(ctx.db, ctx.now())) break;
     const now = ctx.now().toISOString();
@@ -115,7 +212,7 @@ async function attempt(ctx: OutboxContext, row: DueRow): Promise<DeliveryState> 
   const claimed = db.prepare("UPDATE deliveries SET state = 'running', attempts = attempts + 1, updated_at = ? WHERE id = ? AND state IN ('queued', 'waiting')").run(startedAt, row.id).changes;
   if (claimed === 0) return 'running';
   const connection = db.prepare('SELECT id, service, settings, format, pdf_alongside FROM connections WHERE id = ?').get(row.connection_id) as { id: string; service: string; settings: string; format: ExportFormat; pdf_alongside: number };
-  const client = db.prepare('SELECT id, name, accounting_file_id, fields FROM clients WHERE id = ?').get(row.client_id) as { id: string; name: string; accounting_file_id: string | null; fields: string };
+  const client = toDeliveryClient(db.prepare('SELECT id, name, accounting_file_id, fields FROM clients WHERE id = ?').get(row.client_id) as ClientRow);
   const connector = connectorFor(connection.service);
   try {
     if (!connector) throw new DeliveryError('fatal-connection', 'unknown-service', `This version of Ledgerdrop has no "${connection.service}" connector.`);
@@ -132,13 +229,7 @@ async function attempt(ctx: OutboxContext, row: DueRow): Promise<DeliveryState> 
       meta: { number: summary.number, issueDate: summary.issueDate, supplier: summary.supplier, customer: summary.customer },
       files: await filesFor(row, ctx.store.get(row.sha256), connection.format, connection.pdf_alongside === 1),
     };
-    const deliveryClient: DeliveryClient = { id: client.id, name: client.name, accountingFileId: client.accounting_file_id, fields: JSON.parse(client.fields) as Record<string, unknown> };
-    const context: ConnectorContext = {
-      connectionId: connection.id,
-      settings: JSON.parse(connection.settings) as Record<string, unknown>,
-      secret: (key) => ctx.secrets.get(connectionSecretName(connection.id, key)),
-    };
-    const receipt = await connector.deliver(doc, deliveryClient, context);
+    const receipt = await connector.deliver(doc, client, connectorContext(ctx, connection));
     const at = ctx.now().toISOString();
     db.transaction(() => {
       db.prepare("UPDATE deliveries SET state = 'done', remote_ref = ?, last_error_code = NULL, last_error_message = NULL, next_attempt_at = NULL, updated_at = ? WHERE id = ?").run(receipt.remoteRef, at, row.id);
@@ -163,6 +254,8 @@ function recordFailure(ctx: OutboxContext, row: DueRow, error: unknown): Deliver
       const retryAt = new Date(at.getTime() + nextDelayMs(row.attempts + 1, failure.retryAfterMs)).toISOString();
       db.prepare("UPDATE deliveries SET state = 'waiting', next_attempt_at = ?, last_error_code = ?, last_error_message = ?, updated_at = ? WHERE id = ?").run(retryAt, failure.code, failure.message, iso, row.id);
       log(db, iso, 'warning', 'delivery.waiting', row, `${row.original_name}: ${failure.message} Ledgerdrop tries again at ${retryAt}.`);
+      // The folder vanished under the attempt: its partial may come back with it (see sweepLeftovers).
+      if (failure.code === 'destination-missing') setConnectionsToSweep(db, [...connectionsToSweep(db), row.connection_id]);
     } else if (failure.failure === 'no-retry') {
       state = 'failed';
       db.prepare("UPDATE deliveries SET state = 'failed', next_attempt_at = NULL, last_error_code = ?, last_error_message = ?, updated_at = ? WHERE id = ?").run(failure.code, failure.message, iso, row.id);

@@ -48,6 +48,7 @@ export const en = {
   'tray.pause1h': 'For 1 hour',
   'tray.pauseTomorrow': 'Until tomorrow',
   'tray.pauseUntilResumed': 'Until I resume',
+  'tray.resume': 'Resume now',
   'tray.quit': 'Quit Ledgerdrop',
 } as const;
 

@@ -45,5 +45,6 @@ export const fr: Messages = {
   'tray.pause1h': 'Pendant 1 heure',
   'tray.pauseTomorrow': 'Jusqu’à demain',
   'tray.pauseUntilResumed': 'Jusqu’à la reprise',
+  'tray.resume': 'Reprendre maintenant',
   'tray.quit': 'Quitter Ledgerdrop',
 };

@@ -45,5 +45,6 @@ export const nl: Messages = {
   'tray.pause1h': 'Gedurende 1 uur',
   'tray.pauseTomorrow': 'Tot morgen',
   'tray.pauseUntilResumed': 'Tot ik hervat',
+  'tray.resume': 'Nu hervatten',
   'tray.quit': 'Ledgerdrop afsluiten',
 };

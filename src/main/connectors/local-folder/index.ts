@@ -16,7 +16,7 @@ import { randomBytes } from 'node:crypto';
 import { open, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { systemErrorCode } from '../../engine/errors.ts';
-import { writeFileAtomic } from '../atomic-write.ts';
+import { cleanupStalePartials, writeFileAtomic } from '../atomic-write.ts';
 import {
   DEFAULT_MAX_PATH,
   DEFAULT_PATH_TEMPLATE,
@@ -171,6 +171,28 @@ async function test(ctx: ConnectorContext): Promise<TestResult> {
   return { ok: true, message: 'The folder exists and Ledgerdrop can write in it.', facts: { folder, example } };
 }
 
+/** Sweeps our `.partial` files, whatever their age, under the connection's folder and clients' own folders. */
+async function cleanupInterrupted(clients: readonly DeliveryClient[], ctx: ConnectorContext): Promise<boolean> {
+  const roots = new Set<string>();
+  try {
+    const base = baseFolder(ctx);
+    roots.add(base);
+    for (const client of clients) roots.add(clientRoot(base, client).root);
+  } catch {
+    return true; // not configured: nothing of ours can be there
+  }
+  let complete = true;
+  for (const root of roots) {
+    const isFolder = await stat(root).then((info) => info.isDirectory(), () => false);
+    if (!isFolder) {
+      complete = false; // unplugged share: sweep when it is back
+      continue;
+    }
+    await cleanupStalePartials(root, { olderThanMinutes: 0, maxDepth: 16 });
+  }
+  return complete;
+}
+
 export const localFolderConnector: ConnectorDefinition = {
   id: LOCAL_FOLDER_ID,
   nameKey: 'connector.localFolder.name',
@@ -185,5 +207,6 @@ export const localFolderConnector: ConnectorDefinition = {
   limits: { concurrency: 4 },
   test,
   deliver,
+  cleanupInterrupted,
 };
 
