@@ -1,7 +1,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { isTempName } from './readiness.ts';
-import type { Db } from '../store/database.ts';
+import { sql, type Db } from '../store/database.ts';
 
 export interface FileStamp {
   path: string;
@@ -41,15 +41,15 @@ export function listFiles(root: string, maxDepth = 16): FileStamp[] {
 /** Records what a watch folder holds now as its baseline: those files are never exported on their own. */
 export function snapshotBaseline(db: Db, watchFolderId: number, folder: string, now: string): number {
   const files = listFiles(folder);
-  db.prepare('DELETE FROM watch_baseline WHERE watch_folder_id = ?').run(watchFolderId);
-  const insert = db.prepare('INSERT INTO watch_baseline (watch_folder_id, rel_path, size, mtime_ms) VALUES (?, ?, ?, ?)');
+  sql(db, 'DELETE FROM watch_baseline WHERE watch_folder_id = ?').run(watchFolderId);
+  const insert = sql(db, 'INSERT INTO watch_baseline (watch_folder_id, rel_path, size, mtime_ms) VALUES (?, ?, ?, ?)');
   for (const f of files) insert.run(watchFolderId, relative(folder, f.path), f.size, f.mtimeMs);
-  db.prepare('UPDATE watch_folders SET baseline_at = ? WHERE id = ?').run(now, watchFolderId);
+  sql(db, 'UPDATE watch_folders SET baseline_at = ? WHERE id = ?').run(now, watchFolderId);
   return files.length;
 }
 
 /** True when this file is exactly as it was in the folder's baseline. */
 export function inBaseline(db: Db, watchFolderId: number, folder: string, file: FileStamp): boolean {
-  const row = db.prepare('SELECT size, mtime_ms FROM watch_baseline WHERE watch_folder_id = ? AND rel_path = ?').get(watchFolderId, relative(folder, file.path)) as { size: number; mtime_ms: number } | undefined;
+  const row = sql(db, 'SELECT size, mtime_ms FROM watch_baseline WHERE watch_folder_id = ? AND rel_path = ?').get(watchFolderId, relative(folder, file.path)) as { size: number; mtime_ms: number } | undefined;
   return row !== undefined && row.size === file.size && row.mtime_ms === file.mtimeMs;
 }

@@ -9,7 +9,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { EngineSettings } from '../../shared/contract.ts';
 import type { DocumentFamily } from '../connectors/types.ts';
-import type { Db } from '../store/database.ts';
+import { sql, type Db } from '../store/database.ts';
 import { DEFAULT_ARCHIVE_LIMITS, readZip } from '../understanding/archive.ts';
 import { inspectBuffer, type InspectResult } from '../understanding/inspect.ts';
 import type { ContentStore } from './content-store.ts';
@@ -82,8 +82,7 @@ function summaryOf(result: InspectResult): string {
 
 /** Creates the delivery a document is due, when the client and its connection take it now. */
 export function queueDeliveries(db: Db, documentId: number, now: string): number {
-  const doc = db
-    .prepare(
+  const doc = sql(db, 
       `SELECT d.id, d.client_id, d.sha256, d.family, d.baseline, d.review_reason, d.received_at,
               c.connection_id, c.invoices_activated_at, c.statements_activated_at, n.families, n.active
        FROM documents d JOIN clients c ON c.id = d.client_id LEFT JOIN connections n ON n.id = c.connection_id
@@ -96,8 +95,7 @@ export function queueDeliveries(db: Db, documentId: number, now: string): number
   if (!(JSON.parse(doc.families) as string[]).includes(doc.family)) return 0;
   const activatedAt = doc.family === 'invoices' ? doc.invoices_activated_at : doc.statements_activated_at;
   if (!activatedAt || doc.received_at < activatedAt) return 0;
-  const info = db
-    .prepare(
+  const info = sql(db, 
       `INSERT INTO deliveries (document_id, client_id, connection_id, sha256, destination, state, created_at, updated_at)
        VALUES (?, ?, ?, ?, 'main', 'queued', ?, ?) ON CONFLICT DO NOTHING`,
     )
@@ -107,8 +105,7 @@ export function queueDeliveries(db: Db, documentId: number, now: string): number
 
 /** What holds a document back, in words, for the activity log and `status`. */
 function waitingReason(db: Db, documentId: number): string | null {
-  const row = db
-    .prepare(
+  const row = sql(db, 
       `SELECT d.family, d.baseline, d.review_reason, d.received_at, c.connection_id, c.invoices_activated_at, c.statements_activated_at
        FROM documents d JOIN clients c ON c.id = d.client_id WHERE d.id = ?`,
     )
@@ -131,10 +128,10 @@ export async function intakeBytes(
   input: { clientId: string; bytes: Uint8Array; name: string; source: 'watch' | 'import' | 'sync'; sourcePath: string | null; baseline?: boolean },
 ): Promise<IntakeOutcome> {
   const { db } = ctx;
-  const client = db.prepare('SELECT id, identifiers, connection_id, invoices_activated_at, statements_activated_at FROM clients WHERE id = ?').get(input.clientId) as ClientRow | undefined;
+  const client = sql(db, 'SELECT id, identifiers, connection_id, invoices_activated_at, statements_activated_at FROM clients WHERE id = ?').get(input.clientId) as ClientRow | undefined;
   if (!client) throw new Error(`no client ${input.clientId}`);
   const sha256 = createHash('sha256').update(input.bytes).digest('hex');
-  const existing = db.prepare('SELECT id FROM documents WHERE client_id = ? AND sha256 = ?').get(input.clientId, sha256) as { id: number } | undefined;
+  const existing = sql(db, 'SELECT id FROM documents WHERE client_id = ? AND sha256 = ?').get(input.clientId, sha256) as { id: number } | undefined;
   if (existing) return { name: input.name, outcome: 'duplicate', documentId: existing.id, waiting: null, queued: 0 };
 
   const result = await inspectBuffer(input.bytes, { name: input.name, clientIds: JSON.parse(client.identifiers) as string[] });
@@ -148,14 +145,13 @@ export async function intakeBytes(
   // commit. They were two, so a process killed between them left a document with no delivery, and
   // taking the file in again only said "duplicate": the document was never delivered.
   const { documentId, queued } = db.transaction(() => {
-    const info = db
-      .prepare(
+    const info = sql(db, 
         `INSERT INTO documents (client_id, sha256, original_name, source, source_path, size, kind, format, family, direction, summary, baseline, review_reason, received_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(input.clientId, sha256, input.name, input.source, input.sourcePath, input.bytes.length, result.kind, result.format, family, result.direction, summaryOf(result), input.baseline ? 1 : 0, review, now);
     const id = Number(info.lastInsertRowid);
-    db.prepare("INSERT INTO activity (at, level, event, client_id, document_id, message) VALUES (?, ?, 'document.added', ?, ?, ?)").run(
+    sql(db, "INSERT INTO activity (at, level, event, client_id, document_id, message) VALUES (?, ?, 'document.added', ?, ?, ?)").run(
       now,
       review ? 'warning' : 'info',
       input.clientId,

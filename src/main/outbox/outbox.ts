@@ -11,7 +11,7 @@ import { renderDocument } from '../understanding/render/render-file.ts';
 import { connectionSecretName } from '../../shared/config-file.ts';
 import type { ContentStore } from '../intake/content-store.ts';
 import type { SecretStore } from '../secrets/secret-store.ts';
-import type { Db } from '../store/database.ts';
+import { sql, type Db } from '../store/database.ts';
 import { nextDelayMs } from './backoff.ts';
 import { pausedUntil } from './controls.ts';
 
@@ -53,13 +53,13 @@ export interface RunSummary {
 const SWEEP_KEY = 'outbox_partials_to_sweep';
 
 function connectionsToSweep(db: Db): string[] {
-  const value = db.prepare('SELECT value FROM meta WHERE key = ?').pluck().get(SWEEP_KEY) as string | undefined;
+  const value = sql(db, 'SELECT value FROM meta WHERE key = ?').pluck().get(SWEEP_KEY) as string | undefined;
   return value ? (JSON.parse(value) as string[]) : [];
 }
 
 function setConnectionsToSweep(db: Db, ids: readonly string[]): void {
-  if (ids.length === 0) db.prepare('DELETE FROM meta WHERE key = ?').run(SWEEP_KEY);
-  else db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(SWEEP_KEY, JSON.stringify([...new Set(ids)].sort()));
+  if (ids.length === 0) sql(db, 'DELETE FROM meta WHERE key = ?').run(SWEEP_KEY);
+  else sql(db, 'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(SWEEP_KEY, JSON.stringify([...new Set(ids)].sort()));
 }
 
 /**
@@ -70,9 +70,9 @@ function setConnectionsToSweep(db: Db, ids: readonly string[]): void {
  */
 export function recoverInterrupted(db: Db, now: Date): number {
   return db.transaction(() => {
-    const connections = db.prepare("SELECT DISTINCT connection_id FROM deliveries WHERE state = 'running'").pluck().all() as string[];
+    const connections = sql(db, "SELECT DISTINCT connection_id FROM deliveries WHERE state = 'running'").pluck().all() as string[];
     if (connections.length === 0) return 0;
-    const changes = db.prepare("UPDATE deliveries SET state = 'waiting', next_attempt_at = ?, updated_at = ? WHERE state = 'running'").run(now.toISOString(), now.toISOString()).changes;
+    const changes = sql(db, "UPDATE deliveries SET state = 'waiting', next_attempt_at = ?, updated_at = ? WHERE state = 'running'").run(now.toISOString(), now.toISOString()).changes;
     setConnectionsToSweep(db, [...connectionsToSweep(db), ...connections]);
     return changes;
   })();
@@ -116,13 +116,13 @@ async function sweepPartials(ctx: OutboxContext): Promise<void> {
   if (pending.length === 0) return;
   const swept: string[] = [];
   for (const connectionId of pending) {
-    const connection = db.prepare('SELECT id, service, settings FROM connections WHERE id = ?').get(connectionId) as { id: string; service: string; settings: string } | undefined;
+    const connection = sql(db, 'SELECT id, service, settings FROM connections WHERE id = ?').get(connectionId) as { id: string; service: string; settings: string } | undefined;
     const cleanup = connection ? connectorFor(connection.service)?.cleanupInterrupted : undefined;
     if (!connection || !cleanup) {
       swept.push(connectionId);
       continue;
     }
-    const clients = (db.prepare('SELECT id, name, accounting_file_id, fields FROM clients WHERE connection_id = ?').all(connectionId) as ClientRow[]).map(toDeliveryClient);
+    const clients = (sql(db, 'SELECT id, name, accounting_file_id, fields FROM clients WHERE connection_id = ?').all(connectionId) as ClientRow[]).map(toDeliveryClient);
     if (await cleanup(clients, connectorContext(ctx, connection))) swept.push(connectionId);
   }
   db.transaction(() => setConnectionsToSweep(db, connectionsToSweep(db).filter((id) => !swept.includes(id))))();
@@ -148,7 +148,7 @@ function connectorContext(ctx: OutboxContext, connection: { id: string; settings
 }
 
 function log(db: Db, at: string, level: 'info' | 'warning' | 'error', event: string, row: { id: number; client_id: string; connection_id: string }, message: string): void {
-  db.prepare('INSERT INTO activity (at, level, event, client_id, connection_id, delivery_id, message) VALUES (?, ?, ?, ?, ?, ?, ?)').run(at, level, event, row.client_id, row.connection_id, row.id, message);
+  sql(db, 'INSERT INTO activity (at, level, event, client_id, connection_id, delivery_id, message) VALUES (?, ?, ?, ?, ?, ?, ?)').run(at, level, event, row.client_id, row.connection_id, row.id, message);
 }
 
 /**
@@ -162,8 +162,7 @@ export async function deliverDue(ctx: OutboxContext): Promise<RunSummary> {
   for (;;) {
     if (pausedUntil(ctx.db, ctx.now())) break;
     const now = ctx.now().toISOString();
-    const due = ctx.db
-      .prepare(
+    const due = sql(ctx.db, 
         `SELECT v.id, v.attempts, v.connection_id, v.client_id, v.sha256, d.original_name, d.family, d.direction, d.kind, d.format, d.summary, d.received_at
          FROM deliveries v JOIN documents d ON d.id = v.document_id JOIN connections n ON n.id = v.connection_id
          WHERE (v.state = 'queued' OR (v.state = 'waiting' AND v.next_attempt_at <= ?)) AND n.active = 1 AND n.status = 'connected'
@@ -190,29 +189,38 @@ export async function deliverDue(ctx: OutboxContext): Promise<RunSummary> {
       }),
     );
   }
-  const counts = ctx.db.prepare("SELECT state, count(*) AS n FROM deliveries WHERE state IN ('waiting', 'failed') GROUP BY state").all() as { state: string; n: number }[];
+  const counts = sql(ctx.db, "SELECT state, count(*) AS n FROM deliveries WHERE state IN ('waiting', 'failed') GROUP BY state").all() as { state: string; n: number }[];
   for (const c of counts) summary[c.state as 'waiting' | 'failed'] = c.n;
   // Queued deliveries held back (the outbox is paused, or their connection is inactive or broken) are waiting too.
-  summary.waiting += ctx.db.prepare("SELECT count(*) FROM deliveries WHERE state = 'queued'").pluck().get() as number;
+  summary.waiting += sql(ctx.db, "SELECT count(*) FROM deliveries WHERE state = 'queued'").pluck().get() as number;
   return summary;
 }
 
 function serviceOf(db: Db, connectionId: string): string {
-  return (db.prepare('SELECT service FROM connections WHERE id = ?').pluck().get(connectionId) as string | undefined) ?? '';
+  return (sql(db, 'SELECT service FROM connections WHERE id = ?').pluck().get(connectionId) as string | undefined) ?? '';
 }
 
 function isConnected(db: Db, connectionId: string): boolean {
-  return db.prepare("SELECT 1 FROM connections WHERE id = ? AND active = 1 AND status = 'connected'").get(connectionId) !== undefined;
+  return sql(db, "SELECT 1 FROM connections WHERE id = ? AND active = 1 AND status = 'connected'").get(connectionId) !== undefined;
 }
 
 async function attempt(ctx: OutboxContext, row: DueRow): Promise<DeliveryState> {
   const { db } = ctx;
   const startedAt = ctx.now().toISOString();
   // Claim: only one attempt per row, committed before anything leaves the machine.
-  const claimed = db.prepare("UPDATE deliveries SET state = 'running', attempts = attempts + 1, updated_at = ? WHERE id = ? AND state IN ('queued', 'waiting')").run(startedAt, row.id).changes;
+  // The claim need not reach the disk before the attempt: if the process dies first, the row is still
+  // queued or waiting and is simply attempted again (connectors are idempotent). So it is committed
+  // without its own fsync; the outcome's FULL commit below syncs it along.
+  db.pragma('synchronous = NORMAL');
+  let claimed: number;
+  try {
+    claimed = sql(db, "UPDATE deliveries SET state = 'running', attempts = attempts + 1, updated_at = ? WHERE id = ? AND state IN ('queued', 'waiting')").run(startedAt, row.id).changes;
+  } finally {
+    db.pragma('synchronous = FULL');
+  }
   if (claimed === 0) return 'running';
-  const connection = db.prepare('SELECT id, service, settings, format, pdf_alongside FROM connections WHERE id = ?').get(row.connection_id) as { id: string; service: string; settings: string; format: ExportFormat; pdf_alongside: number };
-  const client = toDeliveryClient(db.prepare('SELECT id, name, accounting_file_id, fields FROM clients WHERE id = ?').get(row.client_id) as ClientRow);
+  const connection = sql(db, 'SELECT id, service, settings, format, pdf_alongside FROM connections WHERE id = ?').get(row.connection_id) as { id: string; service: string; settings: string; format: ExportFormat; pdf_alongside: number };
+  const client = toDeliveryClient(sql(db, 'SELECT id, name, accounting_file_id, fields FROM clients WHERE id = ?').get(row.client_id) as ClientRow);
   const connector = connectorFor(connection.service);
   try {
     if (!connector) throw new DeliveryError('fatal-connection', 'unknown-service', `This version of Ledgerdrop has no "${connection.service}" connector.`);
@@ -232,7 +240,7 @@ async function attempt(ctx: OutboxContext, row: DueRow): Promise<DeliveryState> 
     const receipt = await connector.deliver(doc, client, connectorContext(ctx, connection));
     const at = ctx.now().toISOString();
     db.transaction(() => {
-      db.prepare("UPDATE deliveries SET state = 'done', remote_ref = ?, last_error_code = NULL, last_error_message = NULL, next_attempt_at = NULL, updated_at = ? WHERE id = ?").run(receipt.remoteRef, at, row.id);
+      sql(db, "UPDATE deliveries SET state = 'done', remote_ref = ?, last_error_code = NULL, last_error_message = NULL, next_attempt_at = NULL, updated_at = ? WHERE id = ?").run(receipt.remoteRef, at, row.id);
       log(db, at, 'info', 'delivery.done', row, `${row.original_name} delivered${receipt.alreadyThere ? ' (it was already there)' : ''}: ${receipt.remoteRef.split('\n')[0]}`);
     })();
     ctx.onDelivery?.({ deliveryId: row.id, state: 'done', message: null });
@@ -252,19 +260,19 @@ function recordFailure(ctx: OutboxContext, row: DueRow, error: unknown): Deliver
     if (failure.failure === 'retry') {
       state = 'waiting';
       const retryAt = new Date(at.getTime() + nextDelayMs(row.attempts + 1, failure.retryAfterMs)).toISOString();
-      db.prepare("UPDATE deliveries SET state = 'waiting', next_attempt_at = ?, last_error_code = ?, last_error_message = ?, updated_at = ? WHERE id = ?").run(retryAt, failure.code, failure.message, iso, row.id);
+      sql(db, "UPDATE deliveries SET state = 'waiting', next_attempt_at = ?, last_error_code = ?, last_error_message = ?, updated_at = ? WHERE id = ?").run(retryAt, failure.code, failure.message, iso, row.id);
       log(db, iso, 'warning', 'delivery.waiting', row, `${row.original_name}: ${failure.message} Ledgerdrop tries again at ${retryAt}.`);
       // The folder vanished under the attempt: its partial may come back with it (see sweepLeftovers).
       if (failure.code === 'destination-missing') setConnectionsToSweep(db, [...connectionsToSweep(db), row.connection_id]);
     } else if (failure.failure === 'no-retry') {
       state = 'failed';
-      db.prepare("UPDATE deliveries SET state = 'failed', next_attempt_at = NULL, last_error_code = ?, last_error_message = ?, updated_at = ? WHERE id = ?").run(failure.code, failure.message, iso, row.id);
+      sql(db, "UPDATE deliveries SET state = 'failed', next_attempt_at = NULL, last_error_code = ?, last_error_message = ?, updated_at = ? WHERE id = ?").run(failure.code, failure.message, iso, row.id);
       log(db, iso, 'error', 'delivery.failed', row, `${row.original_name}: ${failure.message}`);
     } else {
       // The connection itself is broken: this delivery waits, and the connection stops until the user fixes it.
       state = 'waiting';
-      db.prepare("UPDATE deliveries SET state = 'waiting', next_attempt_at = ?, last_error_code = ?, last_error_message = ?, updated_at = ? WHERE id = ?").run(iso, failure.code, failure.message, iso, row.id);
-      db.prepare("UPDATE connections SET status = 'error', status_message = ?, updated_at = ? WHERE id = ?").run(failure.message, iso, row.connection_id);
+      sql(db, "UPDATE deliveries SET state = 'waiting', next_attempt_at = ?, last_error_code = ?, last_error_message = ?, updated_at = ? WHERE id = ?").run(iso, failure.code, failure.message, iso, row.id);
+      sql(db, "UPDATE connections SET status = 'error', status_message = ?, updated_at = ? WHERE id = ?").run(failure.message, iso, row.connection_id);
       log(db, iso, 'error', 'connection.error', row, `Connection ${row.connection_id} stopped: ${failure.message}`);
     }
   })();

@@ -101,3 +101,21 @@ export function inspectDatabase(path: string): DatabaseHealth {
     db?.close();
   }
 }
+
+const statements = new WeakMap<Db, Map<string, Database.Statement>>();
+
+/** A prepared statement, compiled once per database connection (preparing costs more than running on hot paths). */
+export function sql(db: Db, text: string): Database.Statement {
+  let cache = statements.get(db);
+  if (!cache) {
+    cache = new Map();
+    statements.set(db, cache);
+  }
+  let statement = cache.get(text);
+  if (!statement) {
+    statement = db.prepare(text);
+    cache.set(text, statement);
+  }
+  // A caller may have switched the shared statement to pluck mode; every caller starts from rows.
+  return statement.reader ? statement.pluck(false) : statement;
+}
