@@ -127,6 +127,7 @@ const intakeOutcomeSchema: z.ZodType<IntakeOutcomeShape> = z.lazy(() =>
     documentId: z.number().int().nullable(),
     waiting: z.string().nullable(),
     queued: z.number().int(),
+    understood: z.boolean().optional(),
     members: z.array(intakeOutcomeSchema).optional(),
   }),
 );
@@ -137,6 +138,8 @@ export interface IntakeOutcomeShape {
   /** Why it is not being delivered (held for review, baseline, not activated…), or null. */
   waiting: string | null;
   queued: number;
+  /** False when Ledgerdrop could not tell what the file is. */
+  understood?: boolean | undefined;
   members?: IntakeOutcomeShape[] | undefined;
 }
 

@@ -32,6 +32,8 @@ export interface IntakeOutcome {
   /** Why the document waits instead of being delivered (review, not activated, baseline, …). */
   waiting: string | null;
   queued: number;
+  /** False when Ledgerdrop could not tell what the file is (unreadable, or not a document it knows). */
+  understood?: boolean;
   members?: IntakeOutcome[];
 }
 
@@ -161,7 +163,7 @@ export async function intakeBytes(
     return { documentId: id, queued: queueDeliveries(db, id, now) };
   })();
   ctx.onDocument?.({ clientId: input.clientId, documentId, name: input.name, outcome: 'added' });
-  return { name: input.name, outcome: 'added', documentId, waiting: queued ? null : waitingReason(db, documentId), queued };
+  return { name: input.name, outcome: 'added', documentId, waiting: queued ? null : waitingReason(db, documentId), queued, understood: !result.error && family !== null };
 }
 
 async function intakeArchive(ctx: IntakeContext, input: Parameters<typeof intakeBytes>[1]): Promise<IntakeOutcome> {

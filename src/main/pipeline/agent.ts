@@ -5,7 +5,7 @@
  */
 import { FolderWatcher, type WatchProblem } from '../intake/watcher.ts';
 import type { Db } from '../store/database.ts';
-import type { Pipeline } from './pipeline.ts';
+import type { Pipeline, WatchFolderRow } from './pipeline.ts';
 
 export interface AgentOptions {
   db: Db;
@@ -43,7 +43,7 @@ export class Agent {
 
   async start(): Promise<void> {
     const { db, pipeline } = this.options;
-    const folders = db.prepare('SELECT id, client_id, path, polling FROM watch_folders ORDER BY id').all() as { id: number; client_id: string; path: string; polling: number }[];
+    const folders = db.prepare('SELECT id, client_id, path, polling, move_processed FROM watch_folders ORDER BY id').all() as (WatchFolderRow & { polling: number })[];
     for (const folder of folders) {
       const watcher = new FolderWatcher({
         path: folder.path,
@@ -51,7 +51,7 @@ export class Agent {
         rescanIntervalMs: this.options.rescanIntervalMs,
         stableMs: this.options.stableMs ?? defaultStableMs(folder.polling === 1),
         onFile: async (path, info) => {
-          const outcome = await pipeline.intakeWatched(folder.id, folder.client_id, folder.path, { path, size: info.size, mtimeMs: Math.trunc(info.mtimeMs) });
+          const outcome = await pipeline.intakeWatched(folder, { path, size: info.size, mtimeMs: Math.trunc(info.mtimeMs) });
           if (outcome?.queued) this.kick();
         },
         onError: (problem) => this.options.onProblem?.({ ...problem, folder: folder.path }),

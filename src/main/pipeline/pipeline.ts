@@ -3,6 +3,8 @@
  * and what the UI and CLI read back (status, activity).
  */
 import { statSync } from 'node:fs';
+import { link, mkdir, rename, unlink } from 'node:fs/promises';
+import { dirname, extname, join, relative } from 'node:path';
 import type { ActivityEntry, EngineSettings, IntakeReport, OutboxStatus } from '../../shared/contract.ts';
 import { EngineError } from '../engine/errors.ts';
 import { inBaseline, listFiles, snapshotBaseline, type FileStamp } from '../intake/baseline.ts';
@@ -33,6 +35,42 @@ function report(files: IntakeOutcome[], baseline = 0): IntakeReport {
     queued: files.reduce((n, f) => n + f.queued, 0),
     baseline,
   };
+}
+
+export interface WatchFolderRow {
+  id: number;
+  client_id: string;
+  path: string;
+  move_processed: number;
+}
+
+/** Moves a file to `<folder>/<sub>/<its path below folder>`, as `name (2).ext` if the name is taken. */
+async function moveAside(folder: string, file: string, sub: 'processed' | 'failed'): Promise<boolean> {
+  const target = join(folder, sub, relative(folder, file));
+  await mkdir(dirname(target), { recursive: true });
+  const ext = extname(target);
+  const stem = target.slice(0, target.length - ext.length);
+  for (let n = 1; n <= 1000; n += 1) {
+    const candidate = n === 1 ? target : `${stem} (${n})${ext}`;
+    try {
+      await link(file, candidate); // never replaces an existing file
+      await unlink(file);
+      return true;
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      if (code === 'EEXIST') continue;
+      if (code === 'EXDEV' || code === 'EPERM' || code === 'ENOTSUP') {
+        try {
+          await rename(file, candidate);
+          return true;
+        } catch {
+          return false;
+        }
+      }
+      return false;
+    }
+  }
+  return false;
 }
 
 export class Pipeline {
@@ -79,7 +117,7 @@ export class Pipeline {
    */
   async scanWatchFolders(): Promise<IntakeReport> {
     const { db } = this.options;
-    const folders = db.prepare('SELECT id, client_id, path, baseline_at FROM watch_folders ORDER BY id').all() as { id: number; client_id: string; path: string; baseline_at: string | null }[];
+    const folders = db.prepare('SELECT id, client_id, path, baseline_at, move_processed FROM watch_folders ORDER BY id').all() as (WatchFolderRow & { baseline_at: string | null })[];
     const files: IntakeOutcome[] = [];
     let baseline = 0;
     for (const folder of folders) {
@@ -92,16 +130,30 @@ export class Pipeline {
           baseline += 1;
           continue;
         }
-        files.push(await intakeFile(this.intake, { clientId: folder.client_id, path: file.path, source: 'watch' }));
+        files.push(await this.takeWatched(folder, file));
       }
     }
     return report(files, baseline);
   }
 
   /** A complete file seen by a watcher: taken in unless it is exactly as in the folder's activation baseline. */
-  async intakeWatched(folderId: number, clientId: string, folder: string, file: FileStamp): Promise<IntakeOutcome | null> {
-    if (inBaseline(this.options.db, folderId, folder, file)) return null;
-    return intakeFile(this.intake, { clientId, path: file.path, source: 'watch' });
+  async intakeWatched(folder: WatchFolderRow, file: FileStamp): Promise<IntakeOutcome | null> {
+    if (inBaseline(this.options.db, folder.id, folder.path, file)) return null;
+    return this.takeWatched(folder, file);
+  }
+
+  /**
+   * Takes in a file from a watch folder. When the folder is set to "move processed files" (off by
+   * default), the original then goes to its `processed/` subfolder — or `failed/` when Ledgerdrop
+   * could not read it — never over another file; otherwise it is left exactly where it is.
+   */
+  private async takeWatched(folder: WatchFolderRow, file: FileStamp): Promise<IntakeOutcome> {
+    const outcome = await intakeFile(this.intake, { clientId: folder.client_id, path: file.path, source: 'watch' });
+    if (folder.move_processed === 1) {
+      const moved = await moveAside(folder.path, file.path, outcome.outcome === 'unreadable' || outcome.understood === false ? 'failed' : 'processed');
+      if (!moved) this.options.db.prepare("INSERT INTO activity (at, level, event, client_id, message) VALUES (?, 'warning', 'watch.move-failed', ?, ?)").run(this.now().toISOString(), folder.client_id, `${file.path} could not be moved to its processed folder; it stays where it is.`);
+    }
+    return outcome;
   }
 
   /** Milliseconds until the earliest waiting delivery is due, or a timed pause ends (Infinity when nothing waits). */
