@@ -235,6 +235,10 @@ export const eventSchemas = {
   'secrets.changed': z.object({ name: z.string(), present: z.boolean() }),
   'document.added': z.object({ clientId: z.string(), documentId: z.number().int(), name: z.string() }),
   'delivery.changed': z.object({ deliveryId: z.number().int(), state: z.string(), message: z.string().nullable() }),
+  /** Progress of a long run: an import of many files, or the outbox working through its queue. */
+  'batch.progress': z.object({ kind: z.enum(['import', 'delivery']), done: z.number().int(), total: z.number().int() }),
+  /** A connection stopped (sign-in revoked, host key changed, …) or came back into service. */
+  'connection.status': z.object({ connectionId: z.string(), status: z.enum(['connected', 'needs-sign-in', 'error']), message: z.string().nullable() }),
 } as const satisfies Record<EventName, z.ZodType>;
 
 export type EventPayload<E extends EventName> = z.infer<(typeof eventSchemas)[E]>;

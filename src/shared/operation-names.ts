@@ -29,7 +29,7 @@ export const OPERATION_NAMES = [
 
 export type OperationName = (typeof OPERATION_NAMES)[number];
 
-export const EVENT_NAMES = ['engine.status', 'settings.changed', 'secrets.changed', 'document.added', 'delivery.changed'] as const;
+export const EVENT_NAMES = ['engine.status', 'settings.changed', 'secrets.changed', 'document.added', 'delivery.changed', 'batch.progress', 'connection.status'] as const;
 export type EventName = (typeof EVENT_NAMES)[number];
 
 /** The IPC channels between preload and the main process. Anything else is rejected. */

@@ -96,6 +96,8 @@ class EngineImpl implements Engine {
       settings: () => this.settings.get(),
       onDocument: (e) => this.events.emit('document.added', { clientId: e.clientId, documentId: e.documentId, name: e.name }),
       onDelivery: (e) => this.events.emit('delivery.changed', e),
+      onProgress: (e) => this.events.emit('batch.progress', e),
+      onConnectionStatus: (e) => this.events.emit('connection.status', e),
     });
     this.handlers = {
       'engine.status': () => this.status(),

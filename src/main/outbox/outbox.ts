@@ -14,6 +14,7 @@ import type { SecretStore } from '../secrets/secret-store.ts';
 import { sql, type Db } from '../store/database.ts';
 import { nextDelayMs } from './backoff.ts';
 import { pausedUntil } from './controls.ts';
+import { Pacer } from './pacer.ts';
 
 export interface OutboxContext {
   db: Db;
@@ -21,6 +22,8 @@ export interface OutboxContext {
   secrets: SecretStore;
   now: () => Date;
   onDelivery?: (event: { deliveryId: number; state: DeliveryState; message: string | null }) => void;
+  onProgress?: (event: { done: number; total: number }) => void;
+  onConnectionStatus?: (event: { connectionId: string; status: 'error'; message: string }) => void;
 }
 
 export type DeliveryState = 'queued' | 'running' | 'done' | 'waiting' | 'failed' | 'cancelled';
@@ -38,6 +41,16 @@ interface DueRow {
   format: string | null;
   summary: string;
   received_at: string;
+}
+
+const pacers = new WeakMap<Db, Pacer>();
+function pacerOf(ctx: OutboxContext): Pacer {
+  let pacer = pacers.get(ctx.db);
+  if (!pacer) {
+    pacer = new Pacer(() => ctx.now().getTime());
+    pacers.set(ctx.db, pacer);
+  }
+  return pacer;
 }
 
 export interface RunSummary {
@@ -158,6 +171,7 @@ function log(db: Db, at: string, level: 'info' | 'warning' | 'error', event: str
  */
 export async function deliverDue(ctx: OutboxContext): Promise<RunSummary> {
   const summary: RunSummary = { done: 0, waiting: 0, failed: 0 };
+  let attempted = 0;
   await sweepLeftovers(ctx);
   for (;;) {
     if (pausedUntil(ctx.db, ctx.now())) break;
@@ -176,13 +190,17 @@ export async function deliverDue(ctx: OutboxContext): Promise<RunSummary> {
       [...byConnection].map(async ([connectionId, rows]) => {
         const connector = connectorFor(serviceOf(ctx.db, connectionId));
         const concurrency = connector?.limits.concurrency ?? 1;
+        const perMinute = connector?.limits.perMinute;
         let next = 0;
         const worker = async () => {
           while (next < rows.length) {
             const row = rows[next++]!;
+            await pacerOf(ctx).wait(connectionId, perMinute);
             if (!isConnected(ctx.db, connectionId)) return;
             const state = await attempt(ctx, row);
             if (state === 'done') summary.done += 1;
+            attempted += 1;
+            ctx.onProgress?.({ done: attempted, total: attempted + (sql(ctx.db, "SELECT count(*) FROM deliveries WHERE state = 'queued' OR (state = 'waiting' AND next_attempt_at <= ?)").pluck().get(ctx.now().toISOString()) as number) });
           }
         };
         await Promise.all(Array.from({ length: Math.min(concurrency, rows.length) }, worker));
@@ -256,6 +274,7 @@ function recordFailure(ctx: OutboxContext, row: DueRow, error: unknown): Deliver
   const at = ctx.now();
   const iso = at.toISOString();
   let state: DeliveryState;
+  let stopped = false;
   db.transaction(() => {
     if (failure.failure === 'retry') {
       state = 'waiting';
@@ -272,10 +291,11 @@ function recordFailure(ctx: OutboxContext, row: DueRow, error: unknown): Deliver
       // The connection itself is broken: this delivery waits, and the connection stops until the user fixes it.
       state = 'waiting';
       sql(db, "UPDATE deliveries SET state = 'waiting', next_attempt_at = ?, last_error_code = ?, last_error_message = ?, updated_at = ? WHERE id = ?").run(iso, failure.code, failure.message, iso, row.id);
-      sql(db, "UPDATE connections SET status = 'error', status_message = ?, updated_at = ? WHERE id = ?").run(failure.message, iso, row.connection_id);
+      stopped = sql(db, "UPDATE connections SET status = 'error', status_message = ?, updated_at = ? WHERE id = ? AND status != 'error'").run(failure.message, iso, row.connection_id).changes > 0;
       log(db, iso, 'error', 'connection.error', row, `Connection ${row.connection_id} stopped: ${failure.message}`);
     }
   })();
+  if (stopped) ctx.onConnectionStatus?.({ connectionId: row.connection_id, status: 'error', message: failure.message });
   ctx.onDelivery?.({ deliveryId: row.id, state: state!, message: failure.message });
   return state!;
 }

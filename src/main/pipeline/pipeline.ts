@@ -23,6 +23,8 @@ export interface PipelineOptions {
   now?: () => Date;
   onDocument?: IntakeContext['onDocument'];
   onDelivery?: (event: { deliveryId: number; state: string; message: string | null }) => void;
+  onProgress?: (event: { kind: 'import' | 'delivery'; done: number; total: number }) => void;
+  onConnectionStatus?: (event: { connectionId: string; status: 'connected' | 'needs-sign-in' | 'error'; message: string | null }) => void;
 }
 
 function report(files: IntakeOutcome[], baseline = 0): IntakeReport {
@@ -97,6 +99,7 @@ export class Pipeline {
       throw new EngineError('invalid-input', `There is no client "${clientId}".`, { fix: 'See `ledgerdrop clients` for the ids.' });
     }
     const files: IntakeOutcome[] = [];
+    const targets: string[] = [];
     for (const path of paths) {
       let isDir: boolean;
       try {
@@ -105,8 +108,11 @@ export class Pipeline {
         files.push({ name: path, outcome: 'unreadable', documentId: null, waiting: 'it does not exist', queued: 0 });
         continue;
       }
-      const targets = isDir ? listFiles(path).map((f) => f.path) : [path];
-      for (const file of targets) files.push(await intakeFile(this.intake, { clientId, path: file, source: 'import' }));
+      targets.push(...(isDir ? listFiles(path).map((f) => f.path) : [path]));
+    }
+    for (const [i, file] of targets.entries()) {
+      files.push(await intakeFile(this.intake, { clientId, path: file, source: 'import' }));
+      if (targets.length > 1) this.options.onProgress?.({ kind: 'import', done: i + 1, total: targets.length });
     }
     return report(files);
   }
@@ -176,6 +182,9 @@ export class Pipeline {
   async deliver(): Promise<RunSummary> {
     const ctx: Parameters<typeof deliverDue>[0] = { db: this.options.db, store: this.store, secrets: this.options.secrets, now: this.now };
     if (this.options.onDelivery) ctx.onDelivery = this.options.onDelivery;
+    const { onProgress, onConnectionStatus } = this.options;
+    if (onProgress) ctx.onProgress = (e) => onProgress({ kind: 'delivery', ...e });
+    if (onConnectionStatus) ctx.onConnectionStatus = onConnectionStatus;
     return deliverDue(ctx);
   }
 
@@ -204,7 +213,13 @@ export class Pipeline {
   }
 
   retry(deliveryId: number | undefined): { rescheduled: number } {
-    return { rescheduled: retry(this.options.db, deliveryId ?? null, this.now()) };
+    const stopped = this.options.db.prepare("SELECT id FROM connections WHERE status = 'error'").pluck().all() as string[];
+    const rescheduled = retry(this.options.db, deliveryId ?? null, this.now());
+    for (const id of stopped) {
+      const status = this.options.db.prepare('SELECT status FROM connections WHERE id = ?').pluck().get(id);
+      if (status === 'connected') this.options.onConnectionStatus?.({ connectionId: id, status: 'connected', message: null });
+    }
+    return { rescheduled };
   }
 
   cancel(deliveryId: number): { cancelled: boolean } {

@@ -255,8 +255,17 @@ function unknownFinding(bytes: Uint8Array): Finding {
     : finding('unrecognised-text', 'info', 'A text file of an unrecognised type (not an invoice or bank statement).');
 }
 
+/** The documents whose tree classifyXml reads (UBL Invoice / CreditNote, Peppol SBDH envelope): built during the check. */
+function readsTree(root: XmlRootInfo): boolean {
+  return (
+    (root.local === 'Invoice' && root.ns === UBL_NS.invoice) ||
+    (root.local === 'CreditNote' && root.ns === UBL_NS.creditNote) ||
+    (root.local === 'StandardBusinessDocument' && root.ns === SBDH_NS)
+  );
+}
+
 function classifyXml(bytes: Uint8Array, xmlLimits?: Partial<XmlLimits>): Classification {
-  const checked = checkXmlBytes(bytes, xmlLimits);
+  const checked = checkXmlBytes(bytes, xmlLimits, readsTree);
   if (!checked.ok) {
     // A truncated invoice is still recognisably an invoice; refused (hostile) XML is not looked into.
     const hint = checked.error.code === 'xml-malformed' && checked.rootInfo ? kindForXmlRoot(checked.rootInfo).kind : 'unknown';

@@ -145,6 +145,29 @@ export function embeddedDocumentBytes(doc: EmbeddedDocument): Buffer {
   return decodeBase64(doc.element.text);
 }
 
+/** Reused for attachments read only for their size and first bytes (no new buffer per invoice). */
+let scratch: Buffer | null = null;
+const SCRATCH_MAX = 8 * 1024 * 1024;
+
+/**
+ * The decoded size of an embedded document and whether it is a PDF, exactly as
+ * {@link embeddedDocumentBytes} would give them, without keeping the decoded bytes: the payload is
+ * decoded into a reused buffer (Node's base64 decoder, the same one Buffer.from uses, never writes
+ * more than Buffer.byteLength estimates).
+ */
+function embeddedDocumentSummary(doc: EmbeddedDocument): { size: number; isPdf: boolean } {
+  const payload = doc.element.text;
+  const capacity = Buffer.byteLength(payload, 'base64') + 8;
+  if (capacity <= SCRATCH_MAX) {
+    if (!scratch || scratch.length < capacity) scratch = Buffer.allocUnsafe(Math.max(capacity, 64 * 1024));
+    const size = scratch.write(payload, 'base64');
+    // Fewer bytes than room for: the whole payload was decoded.
+    if (size < capacity) return { size, isPdf: startsWithPdf(scratch.subarray(0, size)) };
+  }
+  const bytes = embeddedDocumentBytes(doc);
+  return { size: bytes.length, isPdf: startsWithPdf(bytes) };
+}
+
 function readDueDate(doc: XmlElement, isCreditNote: boolean, findings: Finding[]): string | null {
   const direct = text(doc, CBC('DueDate'));
   if (direct !== null) return direct;
@@ -176,9 +199,8 @@ export function readInvoice(doc: XmlElement): InvoiceRead {
   const totals = childElement(doc, cac, 'LegalMonetaryTotal');
   const attachments: InvoiceAttachment[] = [];
   for (const embedded of embeddedDocuments(doc)) {
-    const bytes = embeddedDocumentBytes(embedded);
-    const isPdf = startsWithPdf(bytes);
-    attachments.push({ filename: embedded.filename, mimeCode: embedded.mimeCode, size: bytes.length, isPdf });
+    const { size, isPdf } = embeddedDocumentSummary(embedded);
+    attachments.push({ filename: embedded.filename, mimeCode: embedded.mimeCode, size, isPdf });
     if (embedded.mimeCode === 'application/pdf' && !isPdf) {
       findings.push(
         finding('attachment-not-pdf', 'warning', `The attachment "${embedded.filename ?? embedded.id ?? '(unnamed)'}" claims to be a PDF but its content is not a PDF.`),

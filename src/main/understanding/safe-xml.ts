@@ -8,13 +8,17 @@
  * - Limits: input size (20 MiB by default), nesting depth (64), attributes per element (256) and
  *   per document (500,000), entity/character references (100,000), text mixed with markup
  *   (1 MiB), and elements in a tree that is built (250,000). Each breach is a fatal finding.
- * - Well-formedness is checked by a single linear scan before fast-xml-parser builds the tree, so a
- *   truncated file gives `xml-malformed` with a line number instead of a half-read document. The
- *   scan alone (checkXmlBytes) already knows the root element, so documents that are only
- *   classified (e.g. camt.053, parsed by its own module) never pay for a tree.
+ * - Well-formedness is checked by a single linear scan, so a truncated file gives `xml-malformed`
+ *   with a line number instead of a half-read document. The same scan builds the tree when asked
+ *   to (parseXml*, or checkXmlBytes with `buildIf`, decided on the root element), so a document that
+ *   is read is scanned once; documents that are only classified (e.g. camt.053, parsed by its own
+ *   module) never pay for a tree. The tree is exactly the one fast-xml-parser (preserveOrder,
+ *   trimValues) and buildElement below build; the rare constructs fast-xml-parser reads in its own
+ *   way are still handed to it (see scanXml), and every limit and finding is as before.
  * - Namespace-aware: every element carries its local name and namespace URI, resolved from the
  *   `xmlns` declarations in scope (prefixes are whatever the sender chose).
  */
+import { isUtf8 } from 'node:buffer';
 import { XMLParser } from 'fast-xml-parser';
 import type { X2jOptions } from 'fast-xml-parser';
 import { finding } from './types.ts';
@@ -122,6 +126,10 @@ export function decodeXmlBytes(bytes: Uint8Array): DecodedXml {
     const error = finding('xml-encoding-unsupported', 'fatal', `The XML declares the character encoding "${encoding}", which is not supported.`);
     return { text: '', encoding, findings: [error], error };
   }
+  // Valid UTF-8 (nearly every e-invoice): Node's native decoder gives the same text, faster.
+  if (label === 'utf-8' && isUtf8(body)) {
+    return { text: Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8'), encoding: label, findings, error: null };
+  }
   try {
     return { text: decoder.decode(body), encoding: label, findings, error: null };
   } catch {
@@ -178,7 +186,7 @@ const NCNAME = `[${NAME_START}][${NAME_CHAR}]*`;
 const QNAME = new RegExp(`^${NCNAME}(?::${NCNAME})?$`);
 const ATTR_NAME = new RegExp(`^${NCNAME}(?::${NCNAME})?$`);
 
-/** Leaf elements with more text than this are handed to fast-xml-parser as stop nodes (read raw, in one slice). */
+/** Leaf elements with more text than this are handed to fast-xml-parser (when it builds the tree) as stop nodes (read raw, in one slice). */
 const BULK_TEXT_CHARS = 4096;
 
 /**
@@ -195,6 +203,10 @@ interface ScanOk {
   elements: number;
   bulkLeafNames: string[];
   findings: Finding[];
+  /** The tree built during the scan (when asked for, within maxElements, and not `legacy`). */
+  tree: XmlElement | null;
+  /** The document has a construct fast-xml-parser reads in its own way: its tree must come from there. */
+  legacy: boolean;
 }
 interface ScanFail {
   ok: false;
@@ -221,9 +233,11 @@ function lastLine(text: string): number {
   return lineAt(text, text.length);
 }
 
-function nsDeclarations(attrs: ReadonlyArray<readonly [string, string]>): Record<string, string> | null {
+function nsDeclarations(attrNames: readonly string[], attrValues: readonly string[], count: number): Record<string, string> | null {
   let decl: Record<string, string> | null = null;
-  for (const [name, value] of attrs) {
+  for (let a = 0; a < count; a += 1) {
+    const name = attrNames[a]!;
+    const value = attrValues[a]!;
     if (name === 'xmlns') (decl ??= {})[''] = value;
     else if (name.startsWith('xmlns:')) (decl ??= {})[name.slice(6)] = value;
   }
@@ -242,9 +256,81 @@ function resolveNs(prefix: string, scope: Readonly<Record<string, string>>): str
 }
 
 /** A DOCTYPE or ENTITY declaration anywhere in the text (comments included: we do not look closer). */
-const DTD_MARKUP = /<!\s*(DOCTYPE|ENTITY)/i;
+const DTD_MARKUP = /<!\s*(DOCTYPE|ENTITY)/iy;
 
-function scanXml(text: string, limits: XmlLimits): ScanOk | ScanFail {
+/** The first match of DTD_MARKUP in the text (tried only where "<!" occurs: a case-insensitive search of every character is slow). */
+function findDtdMarkup(text: string): RegExpExecArray | null {
+  for (let at = text.indexOf('<!'); at !== -1; at = text.indexOf('<!', at + 1)) {
+    DTD_MARKUP.lastIndex = at;
+    const m = DTD_MARKUP.exec(text);
+    if (m) return m;
+  }
+  return null;
+}
+
+// The tree is built during the scan, exactly as fast-xml-parser (preserveOrder, trimValues) and
+// buildElement below read a document: text runs (split by tags, CDATA sections and processing
+// instructions, not by comments) are trimmed, then entity-decoded; CDATA is kept as is; attribute
+// values are trimmed and decoded; line ends are normalised (CR LF and CR to LF) before anything else.
+// The few constructs fast-xml-parser reads in its own way (names it refuses or renames, names
+// containing a non-ASCII JavaScript space, processing instructions with quotes around "?>", stop-node
+// names that its path expressions read as position selectors) send the document to
+// fast-xml-parser itself (parseChecked), so the tree is the same in every case.
+
+/** Names fast-xml-parser refuses (throws on) or renames. */
+const FXP_RESERVED_NAMES: ReadonlySet<string> = new Set([
+  '__proto__',
+  'constructor',
+  'prototype',
+  'hasOwnProperty',
+  'toString',
+  'valueOf',
+  '__defineGetter__',
+  '__defineSetter__',
+  '__lookupGetter__',
+  '__lookupSetter__',
+]);
+/** fast-xml-parser splits names at any JavaScript space; XML allows some of them in names (U+1680, U+FEFF). */
+const JS_SPACE = /\s/;
+/** Names of processing-instruction pseudo-attributes fast-xml-parser throws on. */
+const FXP_CRITICAL = /__proto__|constructor|prototype/;
+/** Stop-node names fast-xml-parser's path expressions read as a position selector (`p:first`). */
+const FXP_POSITION_SUFFIX = /:(?:first|last|odd|even)$/;
+
+interface ElementName {
+  name: string;
+  prefix: string;
+  local: string;
+  /** fast-xml-parser reads this name in its own way. */
+  legacy: boolean;
+}
+
+function normalizeNewlines(s: string): string {
+  return s.includes('\r') ? s.replace(/\r\n?/g, '\n') : s;
+}
+
+/**
+ * Where fast-xml-parser ends the processing instruction whose "<?" is at `from - 1`: the "?" of the
+ * first "?>" outside quotes (from the "?" of "<?" on), or -1 when it finds none.
+ */
+function fxpPiEnd(text: string, from: number): number {
+  const len = text.length;
+  for (let k = from; k < len; k += 1) {
+    const c = text.charCodeAt(k);
+    if (c === 0x22 || c === 0x27) {
+      k = text.indexOf(c === 0x22 ? '"' : "'", k + 1);
+      if (k === -1) return -1;
+    } else if (c === 0x3f && text.charCodeAt(k + 1) === 0x3e) {
+      return k;
+    }
+  }
+  return -1;
+}
+
+/** Only the root element is known when the scan decides whether to build a tree. */
+type BuildWhen = ((root: XmlRootInfo) => boolean) | null;
+
+function scanXml(text: string, limits: XmlLimits, buildWhen: BuildWhen): ScanOk | ScanFail {
   const findings: Finding[] = [];
   let rootInfo: XmlRootInfo | null = null;
   const fail = (code: string, message: string): ScanFail => {
@@ -254,7 +340,7 @@ function scanXml(text: string, limits: XmlLimits): ScanOk | ScanFail {
   };
   const malformed = (pos: number, what: string): ScanFail => fail('xml-malformed', `The XML is not well-formed: ${what} (line ${lineAt(text, pos)}).`);
 
-  const dtd = DTD_MARKUP.exec(text);
+  const dtd = findDtdMarkup(text);
   if (dtd) {
     const which = (dtd[1] ?? '').toUpperCase();
     return fail(
@@ -303,6 +389,38 @@ function scanXml(text: string, limits: XmlLimits): ScanOk | ScanFail {
     if (markup.length > 0) markup[markup.length - 1] = true;
   };
 
+  // Tree building (only from the root element on, and only when buildWhen says so).
+  let building = false;
+  let legacy = false;
+  let tree: XmlElement | null = null;
+  /** Open elements of the tree (parallel to `names`). */
+  const stack: XmlElement[] = [];
+  /** Namespace declarations in scope, per open element. */
+  const scopes: Record<string, string>[] = [];
+  /** Text read since the last tag, CDATA section or processing instruction (line ends normalised). */
+  let pending = '';
+  const elementNames = new Map<string, ElementName>();
+  /** Attributes of the start tag being read: names and values, in order (reused; the first attrCount are this tag's). */
+  const attrNames: string[] = [];
+  const attrValues: string[] = [];
+  /** Attribute names seen (all valid), and whether fast-xml-parser reads them in its own way. */
+  const attributeNames = new Map<string, boolean>();
+  const stopBuilding = (): void => {
+    building = false;
+    tree = null;
+    stack.length = 0;
+    scopes.length = 0;
+    pending = '';
+  };
+  /** Adds the pending text, trimmed and entity-decoded, to the open element. */
+  const flushText = (): void => {
+    if (pending === '') return;
+    const t = pending.trim();
+    pending = '';
+    const el = stack[stack.length - 1];
+    if (t !== '' && el) el.text += decodeXmlEntities(t);
+  };
+
   while (i < len) {
     const lt = text.indexOf('<', i);
     const segmentEnd = lt === -1 ? len : lt;
@@ -315,6 +433,12 @@ function scanXml(text: string, limits: XmlLimits): ScanOk | ScanFail {
         const bad = checkText(i, segmentEnd);
         if (bad) return bad;
         textLen[textLen.length - 1] = (textLen[textLen.length - 1] ?? 0) + (segmentEnd - i);
+        if (building) {
+          // Whitespace before any text would be trimmed away: skip it without making a string.
+          let k = i;
+          if (pending === '') while (k < segmentEnd && isWhitespaceCode(text.charCodeAt(k))) k += 1;
+          if (k < segmentEnd) pending += normalizeNewlines(text.slice(i, segmentEnd));
+        }
       }
     }
     if (lt === -1) break;
@@ -331,6 +455,10 @@ function scanXml(text: string, limits: XmlLimits): ScanOk | ScanFail {
         }
       }
       markParent();
+      if (buildWhen) {
+        if (fxpPiEnd(text, lt + 1) !== end || FXP_CRITICAL.test(text.slice(lt + 2, end))) legacy = true;
+        if (building) flushText();
+      }
       i = end + 2;
       continue;
     }
@@ -349,6 +477,11 @@ function scanXml(text: string, limits: XmlLimits): ScanOk | ScanFail {
         if (end === -1) return malformed(lt, 'a CDATA section that never ends (truncated file?)');
         markParent();
         textLen[textLen.length - 1] = (textLen[textLen.length - 1] ?? 0) + (end - lt - 9);
+        if (building) {
+          flushText();
+          const el = stack[stack.length - 1];
+          if (el) el.text += normalizeNewlines(text.slice(lt + 9, end));
+        }
         i = end + 3;
         continue;
       }
@@ -358,15 +491,24 @@ function scanXml(text: string, limits: XmlLimits): ScanOk | ScanFail {
     if (c1 === 0x2f /* / */) {
       const end = text.indexOf('>', lt + 2);
       if (end === -1) return malformed(lt, 'a closing tag that never ends (truncated file?)');
-      const name = text.slice(lt + 2, end).replace(/[ \t\r\n]+$/, '');
       const open = names.pop();
-      if (open === undefined) return malformed(lt, `a closing tag </${name.slice(0, 60)}> without an opening tag`);
+      if (open === undefined) return malformed(lt, `a closing tag </${text.slice(lt + 2, end).replace(/[ \t\r\n]+$/, '').slice(0, 60)}> without an opening tag`);
       const openPos = openedAt.pop() ?? 0;
       const hadMarkup = markup.pop() ?? false;
       const start = textStart.pop() ?? lt;
       const ownText = textLen.pop() ?? 0;
-      if (open !== name) {
-        return malformed(lt, `</${name.slice(0, 60)}> closes <${open}> opened on line ${lineAt(text, openPos)}`);
+      // </name> or </name + spaces>: compared in place (no string made for a matching tag).
+      let matches = text.startsWith(open, lt + 2);
+      for (let k = lt + 2 + open.length; matches && k < end; k += 1) matches = isWhitespaceCode(text.charCodeAt(k));
+      if (!matches) {
+        const name = text.slice(lt + 2, end).replace(/[ \t\r\n]+$/, '');
+        if (open !== name) return malformed(lt, `</${name.slice(0, 60)}> closes <${open}> opened on line ${lineAt(text, openPos)}`);
+      }
+      const name = open;
+      if (building) {
+        flushText();
+        stack.pop();
+        scopes.pop();
       }
       if (hadMarkup) withMarkup.add(name);
       else if (lt - start > BULK_TEXT_CHARS) bulk.add(name);
@@ -385,10 +527,16 @@ function scanXml(text: string, limits: XmlLimits): ScanOk | ScanFail {
     }
     const name = text.slice(lt + 1, p);
     if (p >= len) return malformed(lt, 'the file ends inside a tag (truncated file?)');
-    if (!QNAME.test(name)) return malformed(lt, `an invalid element name "${name.slice(0, 60)}"`);
+    let elementName = elementNames.get(name);
+    if (!elementName) {
+      if (!QNAME.test(name)) return malformed(lt, `an invalid element name "${name.slice(0, 60)}"`);
+      const { prefix, local } = splitQName(name);
+      elementName = { name, prefix, local, legacy: FXP_RESERVED_NAMES.has(name) || JS_SPACE.test(name) };
+      elementNames.set(name, elementName);
+    }
     if (rootClosed) return malformed(lt, `a second root element <${name}>`);
 
-    const attrs: Array<[string, string]> = [];
+    let attrCount = 0;
     let seen: Set<string> | undefined;
     let selfClosing = false;
     let closed = false;
@@ -417,7 +565,10 @@ function scanXml(text: string, limits: XmlLimits): ScanOk | ScanFail {
         p += 1;
       }
       const attrName = text.slice(nameStart, p);
-      if (!ATTR_NAME.test(attrName)) return malformed(nameStart, `an invalid attribute name "${attrName.slice(0, 60)}" in <${name}>`);
+      if (!attributeNames.has(attrName)) {
+        if (!ATTR_NAME.test(attrName)) return malformed(nameStart, `an invalid attribute name "${attrName.slice(0, 60)}" in <${name}>`);
+        attributeNames.set(attrName, FXP_RESERVED_NAMES.has(attrName) || JS_SPACE.test(attrName));
+      }
       while (p < len && isWhitespaceCode(text.charCodeAt(p))) p += 1;
       if (text.charCodeAt(p) !== 0x3d /* = */) {
         if (p >= len) break;
@@ -439,12 +590,20 @@ function scanXml(text: string, limits: XmlLimits): ScanOk | ScanFail {
         for (let a = value.indexOf('&'); a !== -1; a = value.indexOf('&', a + 1)) references += 1;
         if (references > limits.maxReferences) return tooManyReferences();
       }
-      if (attrs.length < 8 ? attrs.some(([n]) => n === attrName) : (seen ??= new Set(attrs.map(([n]) => n))).has(attrName)) {
+      let duplicate = false;
+      if (attrCount < 8) {
+        for (let a = 0; a < attrCount; a += 1) if (attrNames[a] === attrName) duplicate = true;
+      } else {
+        duplicate = (seen ??= new Set(attrNames.slice(0, attrCount))).has(attrName);
+      }
+      if (duplicate) {
         return malformed(nameStart, `attribute "${attrName}" appears twice in <${name}>`);
       }
-      attrs.push([attrName, value]);
+      attrNames[attrCount] = attrName;
+      attrValues[attrCount] = value;
+      attrCount += 1;
       seen?.add(attrName);
-      if (attrs.length > limits.maxAttributes) {
+      if (attrCount > limits.maxAttributes) {
         return fail('xml-too-many-attributes', `An element <${name}> has more than ${limits.maxAttributes} attributes (line ${lineAt(text, lt)}); the file was refused.`);
       }
       totalAttributes += 1;
@@ -463,8 +622,45 @@ function scanXml(text: string, limits: XmlLimits): ScanOk | ScanFail {
     if (!sawRoot) {
       sawRoot = true;
       const { prefix, local } = splitQName(name);
-      const decl = nsDeclarations(attrs) ?? {};
+      const decl = nsDeclarations(attrNames, attrValues, attrCount) ?? {};
       rootInfo = { name, local, ns: resolveNs(prefix, decl) };
+      building = buildWhen !== null && buildWhen(rootInfo);
+    }
+    if (building) {
+      for (let a = 0; a < attrCount; a += 1) if (attributeNames.get(attrNames[a]!)) legacy = true;
+      if (elements > limits.maxElements || elementName.legacy || legacy) {
+        if (elementName.legacy) legacy = true;
+        stopBuilding();
+      } else {
+        flushText();
+        // As buildElement: namespace declarations (values trimmed and decoded) extend a copy of the parent's scope.
+        const parentScope = scopes[scopes.length - 1] ?? {};
+        let scope = parentScope;
+        let copied = false;
+        const elementAttrs: Record<string, string> = Object.create(null) as Record<string, string>;
+        for (let a = 0; a < attrCount; a += 1) {
+          const attrName = attrNames[a]!;
+          const raw = attrValues[a]!;
+          const value = decodeXmlEntities(normalizeNewlines(raw).trim());
+          if (attrName === 'xmlns' || attrName.startsWith('xmlns:')) {
+            if (!copied) {
+              scope = { ...parentScope };
+              copied = true;
+            }
+            scope[attrName === 'xmlns' ? '' : attrName.slice(6)] = value;
+          } else {
+            elementAttrs[attrName] = value;
+          }
+        }
+        const el: XmlElement = { name: elementName.name, local: elementName.local, ns: resolveNs(elementName.prefix, scope), attrs: elementAttrs, children: [], text: '' };
+        const parent = stack[stack.length - 1];
+        if (parent) parent.children.push(el);
+        else tree = el;
+        if (!selfClosing) {
+          stack.push(el);
+          scopes.push(scope);
+        }
+      }
     }
     markParent();
     if (!selfClosing) {
@@ -498,11 +694,13 @@ function scanXml(text: string, limits: XmlLimits): ScanOk | ScanFail {
   if (mixedText > MAX_MIXED_TEXT_CHARS) {
     return fail('xml-text-too-large', `The XML holds ${(mixedText / (1024 * 1024)).toFixed(1)} MB of text mixed with comments or elements, which invoices and bank statements never have; the file was refused.`);
   }
-  return { ok: true, rootInfo, elements, bulkLeafNames, findings };
+  if (buildWhen && bulkLeafNames.some((n) => !n.includes('.') && FXP_POSITION_SUFFIX.test(n))) legacy = true;
+  return { ok: true, rootInfo, elements, bulkLeafNames, findings, tree: legacy ? null : tree, legacy };
 }
 
 // ---------------------------------------------------------------------------------------------
-// Tree building (fast-xml-parser, preserveOrder) with namespace resolution
+// Tree building by fast-xml-parser (preserveOrder) with namespace resolution: the reference the
+// scan's own tree follows, used for the documents scanXml marks `legacy`
 // ---------------------------------------------------------------------------------------------
 
 type OrderedNode = Record<string, unknown>;
@@ -599,53 +797,81 @@ export interface XmlChecked {
   text: string;
   /** Number of elements. */
   elements: number;
-  /** Internal: leaf elements read as raw stop nodes when the tree is built. */
+  /** Internal: leaf elements read as raw stop nodes when the tree is built by fast-xml-parser. */
   bulkLeafNames: readonly string[];
   limits: XmlLimits;
+  /** Internal: the tree, when the check built it (see `buildIf`); buildXmlTree hands it out. */
+  tree?: XmlElement | null;
+  /** Internal: the tree must be built by fast-xml-parser (see scanXml). */
+  legacy?: boolean;
 }
 
 export type XmlCheckResult = XmlChecked | Extract<SafeXmlResult, { ok: false }>;
+
+/**
+ * Which documents the check should also build the tree of, decided on the root element (the tree
+ * is built in the same pass, so a document that will be read is scanned only once).
+ */
+export type BuildTreeIf = (root: XmlRootInfo) => boolean;
+
+const ALWAYS: BuildTreeIf = () => true;
 
 function refused(error: Finding, rootInfo: XmlRootInfo | null, encoding: string | null, earlier: readonly Finding[] = []): Extract<SafeXmlResult, { ok: false }> {
   return { ok: false, root: null, rootInfo, encoding, findings: [...earlier, error], error };
 }
 
+function checkText(text: string, limits: XmlLimits, encoding: string, buildIf: BuildTreeIf | null): XmlCheckResult {
+  const scan = scanXml(text, limits, buildIf);
+  if (!scan.ok) return { ok: false, root: null, rootInfo: scan.rootInfo, encoding, findings: scan.findings, error: scan.error };
+  const checked: XmlChecked = { ok: true, rootInfo: scan.rootInfo, encoding, findings: scan.findings, text, elements: scan.elements, bulkLeafNames: scan.bulkLeafNames, limits };
+  if (buildIf) {
+    checked.tree = scan.tree;
+    checked.legacy = scan.legacy;
+  }
+  return checked;
+}
+
 /**
  * Checks XML text (already decoded) without building a tree: DTD refusal, limits, well-formedness,
- * root element. Cheap (one linear scan); enough to classify a document by its root.
+ * root element. Cheap (one linear scan); enough to classify a document by its root. With `buildIf`,
+ * the same scan also builds the tree of documents whose root it accepts (for buildXmlTree).
  */
-export function checkXmlText(text: string, limitsIn?: Partial<XmlLimits>, encoding = 'text'): XmlCheckResult {
+export function checkXmlText(text: string, limitsIn?: Partial<XmlLimits>, encoding = 'text', buildIf?: BuildTreeIf): XmlCheckResult {
   const limits = mergeLimits(limitsIn);
   if (text.length > limits.maxBytes) {
     return refused(finding('xml-too-large', 'fatal', `The XML is ${formatBytes(text.length)}, more than the ${formatBytes(limits.maxBytes)} limit; the file was refused.`), null, encoding);
   }
-  const scan = scanXml(text, limits);
-  if (!scan.ok) return { ok: false, root: null, rootInfo: scan.rootInfo, encoding, findings: scan.findings, error: scan.error };
-  return { ok: true, rootInfo: scan.rootInfo, encoding, findings: scan.findings, text, elements: scan.elements, bulkLeafNames: scan.bulkLeafNames, limits };
+  return checkText(text, limits, encoding, buildIf ?? null);
 }
 
 /** Like {@link checkXmlText} for bytes: size check first, then BOM / UTF-16 / declared encoding. */
-export function checkXmlBytes(bytes: Uint8Array, limitsIn?: Partial<XmlLimits>): XmlCheckResult {
+export function checkXmlBytes(bytes: Uint8Array, limitsIn?: Partial<XmlLimits>, buildIf?: BuildTreeIf): XmlCheckResult {
   const limits = mergeLimits(limitsIn);
   if (bytes.length > limits.maxBytes) {
     return refused(finding('xml-too-large', 'fatal', `The XML is ${formatBytes(bytes.length)}, more than the ${formatBytes(limits.maxBytes)} limit; the file was refused.`), null, null);
   }
   const decoded = decodeXmlBytes(bytes);
   if (decoded.error) return refused(decoded.error, null, decoded.encoding, decoded.findings.filter((f) => f !== decoded.error));
-  const result = checkXmlText(decoded.text, { ...limits, maxBytes: Number.MAX_SAFE_INTEGER }, decoded.encoding);
+  const result = checkXmlText(decoded.text, { ...limits, maxBytes: Number.MAX_SAFE_INTEGER }, decoded.encoding, buildIf);
   if (decoded.findings.length > 0) result.findings.unshift(...decoded.findings);
   if (result.ok) result.limits = limits;
   return result;
 }
 
-/** Builds the namespace-aware tree of a checked document (fast-xml-parser). Never throws. */
+/** The namespace-aware tree of a checked document (built by the check, or now). Never throws. */
 export function buildXmlTree(checked: XmlChecked): SafeXmlResult {
   if (checked.elements > checked.limits.maxElements) {
     const message = `The XML has ${checked.elements.toLocaleString('en')} elements, more than the ${checked.limits.maxElements.toLocaleString('en')} that are read; the file was refused.`;
     return refused(finding('xml-too-many-elements', 'fatal', message), checked.rootInfo, checked.encoding, checked.findings);
   }
+  let root = checked.tree ?? null;
+  if (!root && !checked.legacy) {
+    const scan = scanXml(checked.text, checked.limits, ALWAYS);
+    if (scan.ok) root = scan.tree;
+  }
+  if (root) return { ok: true, root, rootInfo: checked.rootInfo, encoding: checked.encoding, findings: checked.findings, text: checked.text };
   try {
-    const root = parseChecked(checked.text, checked.limits, checked.bulkLeafNames);
+    root = parseChecked(checked.text, checked.limits, checked.bulkLeafNames);
     return { ok: true, root, rootInfo: checked.rootInfo, encoding: checked.encoding, findings: checked.findings, text: checked.text };
   } catch (cause) {
     const detail = cause instanceof Error ? cause.message : String(cause);
@@ -655,13 +881,13 @@ export function buildXmlTree(checked: XmlChecked): SafeXmlResult {
 
 /** Parses XML text (already decoded) into a tree. Never throws; problems come back as findings. */
 export function parseXmlText(text: string, limitsIn?: Partial<XmlLimits>, encoding = 'text'): SafeXmlResult {
-  const checked = checkXmlText(text, limitsIn, encoding);
+  const checked = checkXmlText(text, limitsIn, encoding, ALWAYS);
   return checked.ok ? buildXmlTree(checked) : checked;
 }
 
 /** Parses XML bytes into a tree: size, encoding, safety and well-formedness checks first. */
 export function parseXmlBytes(bytes: Uint8Array, limitsIn?: Partial<XmlLimits>): SafeXmlResult {
-  const checked = checkXmlBytes(bytes, limitsIn);
+  const checked = checkXmlBytes(bytes, limitsIn, ALWAYS);
   return checked.ok ? buildXmlTree(checked) : checked;
 }
 

@@ -5,6 +5,7 @@
  */
 import { UBL_NS } from '../classify.ts';
 import type { XmlElement } from '../safe-xml.ts';
+import { buildXmlIndex, type XmlIndex } from './rules/cen/support/xml-index.ts';
 
 export const PREFIXES: Readonly<Record<string, string>> = {
   cac: 'urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2',
@@ -48,7 +49,8 @@ export type UblDocumentType = 'Invoice' | 'CreditNote';
 export class UblDocument {
   readonly root: XmlElement;
   readonly type: UblDocumentType;
-  private parents: Map<XmlElement, XmlElement> | null = null;
+  #index: XmlIndex | null = null;
+  #state: Map<object, unknown> | null = null;
 
   constructor(root: XmlElement) {
     this.root = root;
@@ -124,19 +126,31 @@ export class UblDocument {
     return el?.attrs[name] ?? null;
   }
 
+  /**
+   * One walk over the document, built on first use and shared by every rule module (and every rule
+   * set validating the same tree): all elements in document order, elements by namespace and local
+   * name, parents.
+   */
+  get index(): XmlIndex {
+    return (this.#index ??= buildXmlIndex(this.root));
+  }
+
+  /**
+   * Per-document state of a rule module (its element selections, the schematron's variables, …),
+   * created on first use under `key` and dropped with this document. Kept here rather than in a
+   * module-level WeakMap: V8's young-generation collector treats WeakMap values as strong, so
+   * per-document data cached that way survives (and is copied) until the next full collection.
+   */
+  state<T>(key: object, create: (doc: UblDocument) => T): T {
+    const states = (this.#state ??= new Map());
+    if (states.has(key)) return states.get(key) as T;
+    const value = create(this);
+    states.set(key, value);
+    return value;
+  }
+
   parent(el: XmlElement): XmlElement | null {
-    if (!this.parents) {
-      this.parents = new Map();
-      const stack = [this.root];
-      while (stack.length) {
-        const node = stack.pop()!;
-        for (const child of node.children) {
-          this.parents.set(child, node);
-          stack.push(child);
-        }
-      }
-    }
-    return this.parents.get(el) ?? null;
+    return this.index.parent(el);
   }
 
   /** `/Invoice/cac:InvoiceLine[2]/cbc:ID`: positions among same-named siblings, 1-based, shown when > 1 sibling. */

@@ -1,6 +1,6 @@
 /**
- * Per-document state of the CEN rules, built once per parsed document (cached on the root element,
- * so every rule and every rule set validating the same tree shares it): the element index, the
+ * Per-document state of the CEN rules, built once per document (kept with its UblDocument, so
+ * every rule of a validation shares it): the element index, the
  * elements each schematron `<rule context>` selects, and values several rules need (VAT
  * identifiers, lines by VAT category, ...).
  */
@@ -37,16 +37,21 @@ function shortText(text: string): string {
   return `"${t}"`;
 }
 
-/** Parsed amounts, per element (several rules read the same ones). */
-const decimals = new WeakMap<XmlElement, Dec>();
+/**
+ * Parsed amounts by text (several rules read the same ones; Dec values are immutable). Bounded, and
+ * keyed by text rather than by element so that no document is kept alive by it.
+ */
+const decimals = new Map<string, Dec>();
+const MAX_CACHED_DECIMALS = 4096;
 
 /** xs:decimal(el); throws NotCastable when XPath would fail. */
 export function decimalAt(el: XmlElement, label: string): Dec {
-  let value = decimals.get(el);
+  let value = decimals.get(el.text);
   if (value) return value;
   value = parseDecimal(el.text) ?? undefined;
   if (!value) throw new NotCastable(el, `${label} ${shortText(el.text)} is not a number`);
-  decimals.set(el, value);
+  if (decimals.size >= MAX_CACHED_DECIMALS) decimals.clear();
+  decimals.set(el.text, value);
   return value;
 }
 
@@ -70,13 +75,13 @@ export class CenState {
   readonly #patterns = new Map<string, readonly XmlElement[]>();
   readonly #names = new Map<string, readonly XmlElement[]>();
   readonly #memo = new Map<string, unknown>();
-  readonly #vat = new WeakMap<XmlElement, boolean>();
+  readonly #vat = new Map<XmlElement, boolean>();
   #lineFacts: readonly LineFacts[] | null = null;
   #acFacts: readonly AllowanceChargeFacts[] | null = null;
 
-  constructor(root: XmlElement) {
+  constructor(root: XmlElement, index: XmlIndex = indexXml(root)) {
     this.root = root;
-    this.index = indexXml(root);
+    this.index = index;
     this.isInvoice = root.local === 'Invoice' && root.ns === UBL_NS.invoice;
     this.isCreditNote = root.local === 'CreditNote' && root.ns === UBL_NS.creditNote;
   }
@@ -93,9 +98,9 @@ export class CenState {
   }
 
   /** A value computed once per document under `key` (for selections several rules share). */
-  memo<T>(key: string, compute: () => T): T {
+  memo<T>(key: string, compute: (x: CenState) => T): T {
     if (this.#memo.has(key)) return this.#memo.get(key) as T;
-    const value = compute();
+    const value = compute(this);
     this.#memo.set(key, value);
     return value;
   }
@@ -223,14 +228,9 @@ export class CenState {
   }
 }
 
-const states = new WeakMap<XmlElement, CenState>();
+const createState = (doc: UblDocument): CenState => new CenState(doc.root, doc.index);
 
-/** The CEN state of a document (built on first use, then cached on its root element). */
+/** The CEN state of a document (built on first use, then kept with the document). */
 export function cen(doc: UblDocument): CenState {
-  let state = states.get(doc.root);
-  if (!state) {
-    state = new CenState(doc.root);
-    states.set(doc.root, state);
-  }
-  return state;
+  return doc.state(createState, createState);
 }

@@ -94,7 +94,11 @@ function payeeRule(id: string, message: string, counted: (payee: XmlElement) => 
 }
 
 /** UBL-DT-01 context: `//*[ends-with(name(), 'Amount') and not(ends-with(name(), 'PriceAmount')) and not(ancestor::cac:Price/cac:AllowanceCharge)]`. */
-function amountElements(x: CenState): XmlElement[] {
+function amountElements(x: CenState): readonly XmlElement[] {
+  return x.memo('syntax:amounts', findAmountElements);
+}
+
+function findAmountElements(x: CenState): XmlElement[] {
   return x.index.elements.filter((el) => {
     if (!el.local.endsWith('Amount') || el.local.endsWith('PriceAmount')) return false;
     for (let p = x.parent(el); p; p = x.parent(p)) if (is(p, CAC, 'Price') && kids(p, CAC, 'AllowanceCharge').length > 0) return false;
@@ -102,7 +106,8 @@ function amountElements(x: CenState): XmlElement[] {
   });
 }
 
-const binaryObjects = (x: CenState): XmlElement[] => x.index.elements.filter((el) => el.local.endsWith('BinaryObject'));
+const findBinaryObjects = (x: CenState): XmlElement[] => x.index.elements.filter((el) => el.local.endsWith('BinaryObject'));
+const binaryObjects = (x: CenState): readonly XmlElement[] => x.memo('syntax:binaryObjects', findBinaryObjects);
 
 /** UBL-DT-08..28: attributes UBL allows but EN 16931 does not use. */
 const UNUSED_ATTRIBUTES: ReadonlyArray<readonly [string, string]> = [

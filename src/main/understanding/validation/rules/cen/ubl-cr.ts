@@ -87,12 +87,12 @@ interface Finding {
   allowed: boolean;
 }
 
-const results = new WeakMap<CenState, ReadonlyArray<Finding | undefined>>();
-
-/** One pass over the document for every UBL-CR rule. */
+/** One pass over the document for every UBL-CR rule (once per document). */
 export function evaluateUblCr(x: CenState): ReadonlyArray<Finding | undefined> {
-  const cached = results.get(x);
-  if (cached) return cached;
+  return x.memo('ubl-cr', evaluate);
+}
+
+function evaluate(x: CenState): ReadonlyArray<Finding | undefined> {
   const found: Array<Finding | undefined> = new Array<Finding | undefined>(UBL_CR_TABLE.length);
   const record = (i: number, el: XmlElement, count = 1): void => {
     const entry = UBL_CR_TABLE[i] as UblCrEntry;
@@ -123,7 +123,6 @@ export function evaluateUblCr(x: CenState): ReadonlyArray<Finding | undefined> {
     const owner = x.index.attrOwner(attr);
     if (owner) record(i, owner, x.index.attrCount(attr));
   }
-  results.set(x, found);
   return found;
 }
 

@@ -95,10 +95,12 @@ function missingIds(x: CenState, r: Requirement): string {
   return parts.join('; ');
 }
 
-const filtered = new WeakMap<readonly XmlElement[], Map<string, XmlElement[]>>();
+const newFiltered = (): Map<readonly XmlElement[], Map<string, XmlElement[]>> => new Map();
 
 /** Tax categories of this code with the VAT scheme (cached per selection and code: the families ask often). */
 function vatCategories(x: CenState, elements: readonly XmlElement[], code: string): XmlElement[] {
+  // Per document (selections are the document's own arrays).
+  const filtered = x.memo('vat:filtered', newFiltered);
   let byCode = filtered.get(elements);
   if (!byCode) {
     byCode = new Map();

@@ -77,7 +77,8 @@ const CONTEXTS: readonly Context[] = [
   { id: 'BR-NL-32-3', when: 's', matches: path(['cac:CreditNoteLine', 'cac:AllowanceCharge'], 'cbc:AllowanceChargeReasonCode') },
   { id: 'BR-NL-33', when: 's', matches: path(['cac:TaxTotal'], 'cbc:TaxAmount') },
   { id: 'BR-NL-35', when: 's', matches: path(['cac:TaxTotal', 'cac:TaxSubtotal', 'cac:TaxCategory'], 'cbc:TaxExemptionReasonCode') },
-  { id: 'SI-UBL-2', when: 'always', matches: (el) => el.children.length === 0 && normalizeSpace(el.text) === '' },
+  // normalize-space(.) = '' is trim() = '' (no new string, even for a large attachment).
+  { id: 'SI-UBL-2', when: 'always', matches: (el) => el.children.length === 0 && el.text.trim() === '' },
 ];
 
 /** Which rule looks at each element (first matching context), computed once per document. */

@@ -1,13 +1,15 @@
 /**
- * Per-document facts the Peppol (and SI-UBL) rules share, computed once per UblDocument and cached
- * in a WeakMap: every element in document order with its parent, elements grouped by name, the
- * schematron's global variables ($profile, $supplierCountry, …). Rules then only walk the groups
- * they need, so a document costs one tree walk whatever the number of rules.
+ * Per-document facts the Peppol (and SI-UBL) rules share, computed once per UblDocument and kept
+ * with it (UblDocument.state): every element in document order with its parent, elements grouped by
+ * name (the document's shared index), the schematron's global variables ($profile,
+ * $supplierCountry, …). Rules then only walk the groups they need, so a document costs one tree
+ * walk whatever the number of rules.
  */
 import { UBL_NS } from '../../../classify.ts';
 import type { XmlElement } from '../../../safe-xml.ts';
 import type { UblDocument } from '../../document.ts';
 import { PREFIXES } from '../../document.ts';
+import type { XmlIndex } from '../cen/support/xml-index.ts';
 import { normalizeSpace } from './xpath.ts';
 
 const PREFIX_OF = new Map<string, string>(Object.entries(PREFIXES).map(([prefix, ns]) => [ns, prefix]));
@@ -56,16 +58,16 @@ export function kid(el: XmlElement | null | undefined, key: string): XmlElement 
 }
 
 /** Every element reached by a `/`-separated path of keys (all matches at every step), like XPath `a/b/c`. */
-const splitPaths = new Map<string, readonly string[]>();
+const splitPaths = new Map<string, readonly Name[]>();
 
 export function at(el: XmlElement | null | undefined, path: string): XmlElement[] {
   if (!el) return [];
   let steps = splitPaths.get(path);
-  if (!steps) splitPaths.set(path, (steps = path.split('/')));
+  if (!steps) splitPaths.set(path, (steps = path.split('/').map(nameOf)));
   let current: XmlElement[] = [el];
-  for (const step of steps) {
+  for (const n of steps) {
     const next: XmlElement[] = [];
-    for (const c of current) for (const k of kids(c, step)) next.push(k);
+    for (const c of current) for (const k of c.children) if (k.local === n.local && k.ns === n.ns) next.push(k);
     if (next.length === 0) return next;
     current = next;
   }
@@ -106,12 +108,11 @@ export class DocFacts {
   /** The root is `ubl-creditnote:CreditNote`. */
   readonly isCreditNote: boolean;
   /** Every element, document order (root first). */
-  readonly all: XmlElement[] = [];
-  readonly parents = new Map<XmlElement, XmlElement>();
-  /** Elements by local name (any namespace), document order. */
-  private readonly byLocal = new Map<string, XmlElement[]>();
-  /** Elements by key (`cbc:Amount`), filled on first request from byLocal. */
-  private readonly byKey = new Map<string, XmlElement[]>();
+  readonly all: readonly XmlElement[];
+  /** The document's shared element index (one walk per document, see UblDocument.index). */
+  private readonly index: XmlIndex;
+  /** Elements by key (`cbc:Amount`), filled on first request from the index. */
+  private readonly byKey = new Map<string, readonly XmlElement[]>();
   private readonly memo = new Map<string, unknown>();
 
   constructor(doc: UblDocument) {
@@ -119,18 +120,8 @@ export class DocFacts {
     this.root = doc.root;
     this.isInvoice = this.root.ns === UBL_NS.invoice && this.root.local === 'Invoice';
     this.isCreditNote = this.root.ns === UBL_NS.creditNote && this.root.local === 'CreditNote';
-    this.visit(this.root);
-  }
-
-  private visit(el: XmlElement): void {
-    this.all.push(el);
-    const list = this.byLocal.get(el.local);
-    if (list) list.push(el);
-    else this.byLocal.set(el.local, [el]);
-    for (const c of el.children) {
-      this.parents.set(c, el);
-      this.visit(c);
-    }
+    this.index = doc.index;
+    this.all = this.index.elements;
   }
 
   /** Elements named `key` anywhere in the document (document order). */
@@ -138,27 +129,26 @@ export class DocFacts {
     let list = this.byKey.get(key);
     if (!list) {
       const n = nameOf(key);
-      const candidates = this.byLocal.get(n.local) ?? [];
-      list = candidates.every((el) => el.ns === n.ns) ? candidates : candidates.filter((el) => el.ns === n.ns);
+      list = this.index.byName(n.ns, n.local);
       this.byKey.set(key, list);
     }
     return list;
   }
 
   parent(el: XmlElement): XmlElement | null {
-    return this.parents.get(el) ?? null;
+    return this.index.parent(el);
   }
 
   /** Is the parent of `el` named `key`? */
   parentIs(el: XmlElement, key: string): boolean {
-    return is(this.parents.get(el), key);
+    return is(this.index.parent(el), key);
   }
 
   /** Does `el` sit at the end of the key path, e.g. under(el, ['cac:AccountingSupplierParty', 'cac:Party'])? */
   under(el: XmlElement, ancestors: readonly string[]): boolean {
-    let node: XmlElement | undefined = el;
+    let node: XmlElement | null = el;
     for (let i = ancestors.length - 1; i >= 0; i -= 1) {
-      node = node ? this.parents.get(node) : undefined;
+      node = node ? this.index.parent(node) : null;
       if (!is(node, ancestors[i]!)) return false;
     }
     return true;
@@ -256,14 +246,9 @@ function vatPrefix(root: XmlElement, schemesPath: string): string | null {
   return normalizeSpace(first).toUpperCase();
 }
 
-const cache = new WeakMap<UblDocument, DocFacts>();
+const createFacts = (doc: UblDocument): DocFacts => new DocFacts(doc);
 
 /** The cached facts of a document. */
 export function factsOf(doc: UblDocument): DocFacts {
-  let f = cache.get(doc);
-  if (!f) {
-    f = new DocFacts(doc);
-    cache.set(doc, f);
-  }
-  return f;
+  return doc.state(createFacts, createFacts);
 }

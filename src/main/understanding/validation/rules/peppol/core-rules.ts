@@ -254,7 +254,8 @@ function transactionRules(variant: Variant): Rule[] {
   const customization = CUSTOMIZATION[variant];
   return [
     defineRule('PEPPOL-EN16931-R008', 'fatal', 'The document must not contain empty elements; leave an element out instead of sending it empty.', (f, fail) => {
-      for (const el of f.all) if (el.children.length === 0 && normalizeSpace(el.text) === '') fail(el, `<${el.name}> is empty`);
+      // normalize-space(.) = '' is trim() = '' (no new string, even for a large attachment).
+      for (const el of f.all) if (el.children.length === 0 && el.text.trim() === '') fail(el, `<${el.name}> is empty`);
     }),
     defineRule('PEPPOL-EN16931-R080', 'fatal', 'A credit note may carry at most one project reference (additional document with type code 50).', (f, fail) => {
       for (const d of f.named('cn:CreditNote')) {

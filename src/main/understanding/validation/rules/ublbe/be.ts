@@ -10,7 +10,7 @@ import { compareDecimal, xsDecimal } from './numbers.ts';
 import { isNamed, isXsDate, kids, lineLabel, normalizeSpace, rule, select, shown, stringValue } from './xpath.ts';
 
 /** `//cac:AdditionalDocumentReference`. */
-function additionalDocuments(doc: UblDocument): XmlElement[] {
+function additionalDocuments(doc: UblDocument): readonly XmlElement[] {
   return select(doc, 'cac:AdditionalDocumentReference');
 }
 

@@ -7,7 +7,7 @@
  * ubl-CR-631 exists only in GLOBALUBL.BE (same path as ubl-CR-628).
  */
 import type { XmlElement } from '../../../safe-xml.ts';
-import type { UblDocument } from '../../document.ts';
+import { PREFIXES, type UblDocument } from '../../document.ts';
 import type { Rule } from '../../types.ts';
 import { rule, select } from './xpath.ts';
 
@@ -60,6 +60,10 @@ const CR_VARIANTS: readonly (readonly [string, string])[] = [
 
 /** The elements at a path from the root; `(a|b)/rest` tries both first steps. */
 function found(doc: UblDocument, path: string): XmlElement[] {
+  // Most of these elements are in no document: the index says so at once.
+  const last = path.slice(path.lastIndexOf('/') + 1);
+  const colon = last.indexOf(':');
+  if (doc.index.byName(PREFIXES[last.slice(0, colon)] ?? null, last.slice(colon + 1)).length === 0) return [];
   if (path.startsWith(LINES)) {
     const rest = path.slice(LINES.length);
     return [...doc.all(doc.root, `cac:InvoiceLine/${rest}`), ...doc.all(doc.root, `cac:CreditNoteLine/${rest}`)];

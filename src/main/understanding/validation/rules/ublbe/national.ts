@@ -8,7 +8,7 @@ import type { XmlElement } from '../../../safe-xml.ts';
 import type { UblDocument } from '../../document.ts';
 import type { Rule, RuleSeverity } from '../../types.ts';
 import { validMod11 } from './peppol.ts';
-import { kids, normalizeSpace, rule, select, shown, stringValue, textsAt } from './xpath.ts';
+import { kids, normalizeSpace, perDocument, rule, select, shown, stringValue, textsAt } from './xpath.ts';
 import { xpathNumber } from './numbers.ts';
 
 // ------------------------------------------------------------------------------------------------
@@ -48,26 +48,26 @@ const CUSTOMER = 'cac:AccountingCustomerParty/cac:Party';
 
 /** `$supplierCountry`: seller VAT prefix, else tax representative VAT prefix, else seller country, else XX. */
 function supplierCountry(doc: UblDocument): string {
-  return vatPrefix(doc, SUPPLIER) || vatPrefix(doc, 'cac:TaxRepresentativeParty') || postalCountry(doc, SUPPLIER) || 'XX';
+  return perDocument(doc, 'supplierCountry', () => vatPrefix(doc, SUPPLIER) || vatPrefix(doc, 'cac:TaxRepresentativeParty') || postalCountry(doc, SUPPLIER) || 'XX');
 }
 
 /** `$customerCountry`: buyer VAT prefix, else buyer country, else XX. */
 function customerCountry(doc: UblDocument): string {
-  return vatPrefix(doc, CUSTOMER) || postalCountry(doc, CUSTOMER) || 'XX';
+  return perDocument(doc, 'customerCountry', () => vatPrefix(doc, CUSTOMER) || postalCountry(doc, CUSTOMER) || 'XX');
 }
 
 /** `$accountingSupplierCountry` (Greek rules): seller VAT prefix, else seller country, else XX. */
 function accountingSupplierCountry(doc: UblDocument): string {
-  return vatPrefix(doc, SUPPLIER) || postalCountry(doc, SUPPLIER) || 'XX';
+  return perDocument(doc, 'accountingSupplierCountry', () => vatPrefix(doc, SUPPLIER) || postalCountry(doc, SUPPLIER) || 'XX');
 }
 
 /** `$DKSupplierCountry` / `$DKCustomerCountry`: the postal country code as written. */
 function dkCountry(doc: UblDocument, partyPath: string): string {
-  return stringValue(doc.first(doc.root, `${partyPath}/cac:PostalAddress/cac:Country/cbc:IdentificationCode`));
+  return perDocument(doc, `dkCountry:${partyPath}`, () => stringValue(doc.first(doc.root, `${partyPath}/cac:PostalAddress/cac:Country/cbc:IdentificationCode`)));
 }
 
 /** The supplier party elements matched by `cac:AccountingSupplierParty/cac:Party` (anywhere). */
-function supplierParties(doc: UblDocument): XmlElement[] {
+function supplierParties(doc: UblDocument): readonly XmlElement[] {
   return select(doc, 'cac:AccountingSupplierParty/cac:Party');
 }
 

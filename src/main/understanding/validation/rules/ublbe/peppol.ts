@@ -19,7 +19,7 @@ import {
   PEPPOL_UNCL7161,
 } from './codelists.ts';
 import { addDecimal, compareDecimal, compareUntyped, mulDecimal, shiftDecimal, subDecimal, xsDecimal } from './numbers.ts';
-import { isNamed, isXsDate, kids, lineLabel, normalizeSpace, rule, select, shown, stringValue, textsAt } from './xpath.ts';
+import { isBlank, isNamed, isXsDate, kids, lineLabel, normalizeSpace, rule, select, shown, stringValue, textsAt } from './xpath.ts';
 
 const UBL_BE_CUSTOMIZATION_ID = 'urn:cen.eu:en16931:2017#conformant#urn:UBL.BE:1.0.0.20180214';
 
@@ -112,7 +112,7 @@ function identifierRule(id: string, scheme: string, message: string, valid: (el:
 export const peppolCopyRules: readonly Rule[] = [
   // --- Empty elements
   rule('PEPPOL-EN16931-R008', 'fatal', 'The document contains an empty element; leave out elements that have no value.', (doc, fail) => {
-    for (const el of select(doc, '*')) if (el.children.length === 0 && normalizeSpace(el.text) === '') fail(el);
+    for (const el of select(doc, '*')) if (el.children.length === 0 && isBlank(el.text)) fail(el);
   }),
   // --- Document level
   rule('PEPPOL-EN16931-R001', 'warning', 'The business process (BT-23, cbc:ProfileID) should be given.', (doc, fail) => {

@@ -15,21 +15,9 @@ export function rule(id: string, severity: RuleSeverity, message: string, check:
   return { id, severity, message, check };
 }
 
-const everyCache = new WeakMap<XmlElement, XmlElement[]>();
-
 /** Every element of the document (root included), in document order. */
-export function everyElement(doc: UblDocument): XmlElement[] {
-  const cached = everyCache.get(doc.root);
-  if (cached) return cached;
-  const out: XmlElement[] = [];
-  const stack: XmlElement[] = [doc.root];
-  while (stack.length > 0) {
-    const el = stack.pop()!;
-    out.push(el);
-    for (let i = el.children.length - 1; i >= 0; i -= 1) stack.push(el.children[i]!);
-  }
-  everyCache.set(doc.root, out);
-  return out;
+export function everyElement(doc: UblDocument): readonly XmlElement[] {
+  return doc.index.elements;
 }
 
 interface Step {
@@ -54,41 +42,100 @@ function step(qname: string): Step {
   return s;
 }
 
-/** True when the element has this qualified name (`cbc:ID`, `cac:Party`, `inv:Invoice`, `cn:CreditNote`, `*`). */
-export function isNamed(el: XmlElement, qname: string): boolean {
-  const s = step(qname);
+function stepMatches(el: XmlElement, s: Step): boolean {
   return s.local === '*' || (el.local === s.local && el.ns === s.ns);
 }
+
+/** True when the element has this qualified name (`cbc:ID`, `cac:Party`, `inv:Invoice`, `cn:CreditNote`, `*`). */
+export function isNamed(el: XmlElement, qname: string): boolean {
+  return stepMatches(el, step(qname));
+}
+
+interface Alternative {
+  /** A leading `/`: the first step is the root element. */
+  anchored: boolean;
+  steps: readonly Step[];
+}
+
+const patterns = new Map<string, readonly Alternative[]>();
+
+function compilePattern(pattern: string): readonly Alternative[] {
+  let alternatives = patterns.get(pattern);
+  if (alternatives) return alternatives;
+  alternatives = pattern
+    .split('|')
+    .map((p) => p.trim())
+    .map((alt) => ({ anchored: alt.startsWith('/') && !alt.startsWith('//'), steps: alt.replace(/^\/+/, '').split('/').map(step) }));
+  patterns.set(pattern, alternatives);
+  return alternatives;
+}
+
+/** The elements one alternative matches, in document order (from the shared per-document index). */
+function selectAlternative(doc: UblDocument, alt: Alternative): readonly XmlElement[] {
+  const index = doc.index;
+  const { steps, anchored } = alt;
+  const last = steps[steps.length - 1]!;
+  const candidates = last.local === '*' ? index.elements : index.byName(last.ns, last.local);
+  if (steps.length === 1 && !anchored) return candidates;
+  const out: XmlElement[] = [];
+  for (const el of candidates) {
+    let node: XmlElement | null = el;
+    for (let i = steps.length - 2; i >= 0 && node; i -= 1) {
+      node = index.parent(node);
+      if (node && !stepMatches(node, steps[i]!)) node = null;
+    }
+    if (node && (!anchored || node === doc.root)) out.push(el);
+  }
+  return out;
+}
+
+const newSelections = (): Map<string, readonly XmlElement[]> => new Map();
 
 /**
  * The elements a schematron context pattern matches, in document order. `a/b/c` matches every
  * `c` whose parent is a `b` whose parent is an `a`, anywhere; a leading `/` anchors the first
  * step at the root element (`/inv:Invoice/cac:TaxTotal`). Alternatives are written `a | b`.
+ * Computed once per document and pattern (from the document's element index); do not modify.
  */
-export function select(doc: UblDocument, pattern: string): XmlElement[] {
-  const alternatives = pattern.split('|').map((p) => p.trim());
-  const out: XmlElement[] = [];
-  for (const el of everyElement(doc)) {
-    if (alternatives.some((alt) => matchesPattern(doc, el, alt))) out.push(el);
+export function select(doc: UblDocument, pattern: string): readonly XmlElement[] {
+  const cache = doc.state(newSelections, newSelections);
+  let found = cache.get(pattern);
+  if (found) return found;
+  const alternatives = compilePattern(pattern);
+  if (alternatives.length === 1) {
+    found = selectAlternative(doc, alternatives[0]!);
+  } else {
+    const matched = new Set<XmlElement>();
+    for (const alt of alternatives) for (const el of selectAlternative(doc, alt)) matched.add(el);
+    found = doc.index.inDocumentOrder(matched);
   }
-  return out;
-}
-
-function matchesPattern(doc: UblDocument, el: XmlElement, pattern: string): boolean {
-  const anchored = pattern.startsWith('/') && !pattern.startsWith('//');
-  const steps = pattern.replace(/^\/+/, '').split('/');
-  let node: XmlElement | null = el;
-  for (let i = steps.length - 1; i >= 0; i -= 1) {
-    if (!node || !isNamed(node, steps[i]!)) return false;
-    node = i > 0 ? doc.parent(node) : node;
-  }
-  return anchored ? node === doc.root : true;
+  cache.set(pattern, found);
+  return found;
 }
 
 /** Child elements with this qualified name. */
 export function kids(el: XmlElement | null, qname: string): XmlElement[] {
   if (!el) return [];
-  return el.children.filter((c) => isNamed(c, qname));
+  const s = step(qname);
+  const out: XmlElement[] = [];
+  for (const c of el.children) if (stepMatches(c, s)) out.push(c);
+  return out;
+}
+
+const newMemo = (): Map<string, unknown> => new Map();
+
+/** A value computed once per document (the schematron's global variables: $supplierCountry, …). */
+export function perDocument<T>(doc: UblDocument, key: string, compute: () => T): T {
+  const memo = doc.state(newMemo, newMemo);
+  if (memo.has(key)) return memo.get(key) as T;
+  const value = compute();
+  memo.set(key, value);
+  return value;
+}
+
+/** `normalize-space(value) = ''` without building the normalised string (trim removes every space normalize-space collapses). */
+export function isBlank(value: string | null | undefined): boolean {
+  return value === null || value === undefined || value.trim() === '';
 }
 
 /** XPath normalize-space. */

@@ -28,6 +28,18 @@ function report(verdict: Verdict, context: XmlElement | null, fail: Fail): void 
   else fail(verdict.at ?? context, verdict.detail);
 }
 
+function evaluate<S>(x: S, el: XmlElement, test: (x: S, el: XmlElement) => Verdict, fail: Fail): void {
+  let verdict: Verdict;
+  try {
+    verdict = test(x, el);
+  } catch (error) {
+    if (!(error instanceof NotCastable)) throw error;
+    fail(error.at ?? el, error.message);
+    return;
+  }
+  report(verdict, el, fail);
+}
+
 /**
  * A rule over the elements `contexts(x)` selects, `x` being the per-document state built once by
  * `state(doc)` (cached by the caller).
@@ -46,16 +58,13 @@ export function contextRule<S>(
     message,
     check(doc, fail) {
       const x = state(doc);
-      for (const el of contexts(x)) {
-        let verdict: Verdict;
-        try {
-          verdict = test(x, el);
-        } catch (error) {
-          if (!(error instanceof NotCastable)) throw error;
-          fail(error.at ?? el, error.message);
-          continue;
-        }
-        report(verdict, el, fail);
+      const selected = contexts(x);
+      if (Array.isArray(selected)) {
+        // Most contexts are arrays: an index loop allocates no iterator results.
+        const list = selected as readonly XmlElement[];
+        for (let i = 0; i < list.length; i += 1) evaluate(x, list[i]!, test, fail);
+      } else {
+        for (const el of selected) evaluate(x, el, test, fail);
       }
     },
   };

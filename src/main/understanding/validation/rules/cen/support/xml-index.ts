@@ -18,15 +18,30 @@ export interface XmlIndex {
   attrOwner(name: string): XmlElement | null;
   /** How many elements carry an unprefixed attribute of this name. */
   attrCount(name: string): number;
+  /** The given elements (of this document) in document order. */
+  inDocumentOrder(elements: Iterable<XmlElement>): XmlElement[];
 }
 
 const EMPTY: readonly XmlElement[] = Object.freeze([]);
 const cache = new WeakMap<XmlElement, XmlIndex>();
 
-
+/**
+ * The index of a tree, cached on its root element. Validation does not use this cache: it keeps the
+ * index on its UblDocument (see buildXmlIndex), because V8's young-generation collector keeps every
+ * WeakMap value alive until the next full collection, so an index per document cached here would
+ * outlive its document.
+ */
 export function indexXml(root: XmlElement): XmlIndex {
-  const cached = cache.get(root);
-  if (cached) return cached;
+  let index = cache.get(root);
+  if (!index) {
+    index = buildXmlIndex(root);
+    cache.set(root, index);
+  }
+  return index;
+}
+
+/** Builds the index of a tree (not cached). */
+export function buildXmlIndex(root: XmlElement): XmlIndex {
   const elements: XmlElement[] = [];
   // Two levels (namespace, then local name) rather than a concatenated key: lookups then hash
   // strings V8 has already hashed, instead of building and hashing a new long string each time.
@@ -34,6 +49,8 @@ export function indexXml(root: XmlElement): XmlIndex {
   const parents = new Map<XmlElement, XmlElement>();
   let attrFirst: Map<string, XmlElement> | null = null;
   let attrCounts: Map<string, number> | null = null;
+  /** Document-order positions, built on first use. */
+  let positions: Map<XmlElement, number> | null = null;
   /** Attributes are indexed on first use (few rules ask). */
   const attributes = (): [Map<string, XmlElement>, Map<string, number>] => {
     if (!attrFirst || !attrCounts) {
@@ -75,7 +92,14 @@ export function indexXml(root: XmlElement): XmlIndex {
     },
     attrOwner: (name) => attributes()[0].get(name) ?? null,
     attrCount: (name) => attributes()[1].get(name) ?? 0,
+    inDocumentOrder(list) {
+      if (!positions) {
+        positions = new Map();
+        for (let i = 0; i < elements.length; i += 1) positions.set(elements[i]!, i);
+      }
+      const at = positions;
+      return [...list].sort((a, b) => (at.get(a) ?? -1) - (at.get(b) ?? -1));
+    },
   };
-  cache.set(root, index);
   return index;
 }

@@ -37,11 +37,14 @@ export function is(el: XmlElement | null | undefined, ns: string, local: string)
 /** Every element the relative path reaches from `from` (XPath `from/a/b`), in document order. */
 export function sel(from: XmlElement | null | undefined, path: string): XmlElement[] {
   if (!from) return [];
-  let current: XmlElement[] = [from];
-  for (const [ns, local] of steps(path)) {
+  const s = steps(path);
+  const [ns0, local0] = s[0] as Step;
+  let current: XmlElement[] = [];
+  for (const c of from.children) if (c.local === local0 && c.ns === ns0) current.push(c);
+  for (let i = 1; i < s.length && current.length > 0; i += 1) {
+    const [ns, local] = s[i] as Step;
     const next: XmlElement[] = [];
     for (const el of current) for (const c of el.children) if (c.local === local && c.ns === ns) next.push(c);
-    if (next.length === 0) return next;
     current = next;
   }
   return current;
