@@ -9,7 +9,8 @@ import type { ActivityEntry, EngineSettings, IntakeReport, OutboxStatus } from '
 import { EngineError } from '../engine/errors.ts';
 import { inBaseline, listFiles, snapshotBaseline, type FileStamp } from '../intake/baseline.ts';
 import { ContentStore } from '../intake/content-store.ts';
-import { intakeFile, type IntakeContext, type IntakeOutcome } from '../intake/import.ts';
+import { intakeBytes, intakeFile, type IntakeContext, type IntakeOutcome } from '../intake/import.ts';
+import type { SyncSource } from '../intake/sync-source.ts';
 import { cancel, pause, pausedUntil, resume, retry } from '../outbox/controls.ts';
 import { deliverDue, recoverInterrupted, type RunSummary } from '../outbox/outbox.ts';
 import type { SecretStore } from '../secrets/secret-store.ts';
@@ -160,6 +161,23 @@ export class Pipeline {
       if (!moved) this.options.db.prepare("INSERT INTO activity (at, level, event, client_id, message) VALUES (?, 'warning', 'watch.move-failed', ?, ?)").run(this.now().toISOString(), folder.client_id, `${file.path} could not be moved to its processed folder; it stays where it is.`);
     }
     return outcome;
+  }
+
+  /**
+   * Pulls what an import sync account has after its stored cursor and takes each item in for its
+   * client. The cursor is stored after each item, so a crash repeats at most that item (and content
+   * de-duplication makes the repeat harmless).
+   */
+  async pullSync(source: SyncSource, signal?: AbortSignal): Promise<IntakeReport> {
+    const { db } = this.options;
+    const key = `sync_cursor:${source.id}`;
+    const cursor = (db.prepare('SELECT value FROM meta WHERE key = ?').pluck().get(key) as string | undefined) ?? null;
+    const files: IntakeOutcome[] = [];
+    for await (const item of source.pull(cursor, signal)) {
+      files.push(await intakeBytes(this.intake, { clientId: item.clientId, bytes: item.bytes, name: item.name, source: 'sync', sourcePath: null }));
+      db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, item.cursor);
+    }
+    return report(files);
   }
 
   /** Milliseconds until the earliest waiting delivery is due, or a timed pause ends (Infinity when nothing waits). */
