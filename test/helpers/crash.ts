@@ -2,8 +2,8 @@
  * Crash and fault testing at the real boundary: the `ledgerdrop` command in a child process,
  * SIGKILLed (or its world changed) at a chosen moment — a delay after the spawn, or after an observed
  * point of progress in its database; the seeded randomness that picks those moments (the printed seed
- * replays the same moments); checks on what was left behind (files, SQLite); and fixtures: distinct
- * documents Ledgerdrop takes in and delivers without holding them for review.
+ * replays the same moments); and checks on what was left behind (files, SQLite). Documents to feed
+ * it come from documents.ts.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -11,7 +11,6 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import Database from 'better-sqlite3';
 import { CLI, REPO_ROOT } from './cli.ts';
-import { corpusDir } from './corpus.ts';
 import { registerExitCleanup } from './process.ts';
 
 /** mulberry32: a small, fast, seedable generator of numbers in [0, 1). */
@@ -167,48 +166,4 @@ export function sha256File(path: string): string {
 // ---------------------------------------------------------------------------------------------
 // Fixtures: distinct documents Ledgerdrop takes in and delivers without holding them for review
 
-/**
- * A CODA bank statement (after the corpus's phpcoda_sample8.cod, with a valid IBAN) whose statement
- * sequence number is `n` (1–999): distinct bytes per `n`, no warnings, nothing to decide. `movements`
- * (default 2) sets its size: about 260 bytes per movement.
- */
-export function codaStatement(n: number, movements = 2): Buffer {
-  if (!Number.isInteger(n) || n < 1 || n > 999) throw new Error(`CODA statement numbers go from 1 to 999, not ${n}`);
-  if (!Number.isInteger(movements) || movements < 1 || movements > 9999) throw new Error(`1 to 9999 movements, not ${movements}`);
-  const seq = String(n).padStart(3, '0');
-  const money = (thousandths: number) => String(thousandths).padStart(15, '0');
-  const opening = 1_293_450; // 1,293.450 EUR; every movement is a 1.000 EUR debit
-  const lines = [
-    '0000006032320005                  BV XXXXXXX                GEBABEBB   00111111111 00000                                       2',
-    `12${seq}BE68539007547034                  EUR0${money(opening)}030323BV XXXXXXX                                                   002`,
-  ];
-  for (let i = 1; i <= movements; i += 1) {
-    const m = String(i).padStart(4, '0');
-    lines.push(`21${m}00002303061130436215     1${money(1000)}060323101070000                                                     06032300611 0`);
-    lines.push(`22${m}0000                                                     ACERTA/I/03948039/230306/${String(i).padEnd(5)}                                0 0`);
-  }
-  lines.push(`8${seq}BE68539007547034                  EUR0${money(opening - movements * 1000)}060323                                                                0`);
-  lines.push(`9               ${String(2 * movements + 2).padStart(6, '0')}${money(movements * 1000)}000000000000000                                                                           1`);
-  return Buffer.from(lines.join('\n'), 'latin1');
-}
-
-/** The client identifier of the sales invoices below (their supplier). */
-export const INVOICE_ISSUER = 'BE0000000196';
-const INVOICE_TEMPLATE = 'efff/ublbe131_UBLBE_BE0000000196_V01-15000001.xml';
-
-/**
- * A valid UBL.BE sales invoice issued by INVOICE_ISSUER with invoice number `number` (about 250 KB:
- * it embeds a PDF), or null when the shared corpus is not there.
- */
-let invoiceTemplate: string | null | undefined;
-export function salesInvoice(number: string): Buffer | null {
-  if (invoiceTemplate === undefined) {
-    const corpus = corpusDir();
-    invoiceTemplate = corpus ? readFileSync(join(corpus, INVOICE_TEMPLATE), 'utf8') : null;
-  }
-  const base = invoiceTemplate;
-  if (base === null) return null;
-  const out = base.replace('<cbc:ID>V01/15000001</cbc:ID>', `<cbc:ID>${number}</cbc:ID>`);
-  if (out === base) throw new Error(`${INVOICE_TEMPLATE} no longer has the invoice number this fixture replaces`);
-  return Buffer.from(out);
-}
+export { codaStatement, INVOICE_ISSUER, salesInvoice } from './documents.ts';

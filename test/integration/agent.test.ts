@@ -5,19 +5,10 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CLI, REPO_ROOT, runLedgerdrop } from '../helpers/cli.ts';
 import { tempDirs } from '../helpers/temp.ts';
+import { codaStatement } from '../helpers/documents.ts';
 
 const temp = tempDirs();
 afterEach(() => temp.cleanup());
-
-function coda(n: number): string {
-  const pad = (s: string) => s.padEnd(128, ' ').slice(0, 128);
-  return [
-    pad(`0000001012600005        00000000  ACME BV                   GKCCBEBB   00123456749 00000                                       2`),
-    pad(`10${String(n).padStart(3, '0')}BE68539007547034                  EUR0000000001000000010126ACME BV                   Compte courant                     001`),
-    pad(`8${String(n).padStart(3, '0')}BE68539007547034                  EUR0000000001000000020126                                                                0`),
-    pad(`9               000002000000000000000000000000000000                                                                           2`),
-  ].join('\n');
-}
 
 async function waitFor(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -35,7 +26,7 @@ describe('ledgerdrop run (the continuous agent)', () => {
     const target = join(root, 'target');
     mkdirSync(watch);
     mkdirSync(target);
-    writeFileSync(join(watch, 'before.cod'), coda(1)); // baseline: never exported
+    writeFileSync(join(watch, 'before.cod'), codaStatement(1)); // baseline: never exported
     writeFileSync(
       join(root, 'c.json'),
       JSON.stringify({
@@ -55,10 +46,10 @@ describe('ledgerdrop run (the continuous agent)', () => {
       // Another process writes the statements (a shell copies them in).
       const staging = join(root, 'staging');
       mkdirSync(staging);
-      for (let i = 2; i <= 6; i += 1) writeFileSync(join(staging, `s${i}.cod`), coda(i));
+      for (let i = 2; i <= 6; i += 1) writeFileSync(join(staging, `s${i}.cod`), codaStatement(i));
       execFileSync('sh', ['-c', `cp "${staging}"/*.cod "${watch}/"`]);
       await waitFor(() => [2, 3, 4, 5, 6].every((i) => existsSync(join(target, `s${i}.cod`))), 30_000, `deliveries (agent output: ${output})`);
-      for (let i = 2; i <= 6; i += 1) expect(readFileSync(join(target, `s${i}.cod`), 'utf8')).toBe(coda(i));
+      for (let i = 2; i <= 6; i += 1) expect(readFileSync(join(target, `s${i}.cod`))).toEqual(codaStatement(i));
       expect(existsSync(join(target, 'before.cod'))).toBe(false);
     } finally {
       agent.kill('SIGTERM');

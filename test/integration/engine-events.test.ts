@@ -4,19 +4,10 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createEngine } from '../../src/main/engine/engine.ts';
 import { tempDirs } from '../helpers/temp.ts';
+import { codaStatement } from '../helpers/documents.ts';
 
 const temp = tempDirs();
 afterEach(() => temp.cleanup());
-
-const coda = (n: number) =>
-  [
-    `0000001012600005        00000000  ACME BV                   GKCCBEBB   00123456749 00000                                       2`,
-    `10${String(n).padStart(3, '0')}BE68539007547034                  EUR0000000001000000010126ACME BV                   Compte courant                     001`,
-    `8${String(n).padStart(3, '0')}BE68539007547034                  EUR0000000001000000020126                                                                0`,
-    `9               000002000000000000000000000000000000                                                                           2`,
-  ]
-    .map((l) => l.padEnd(128, ' '))
-    .join('\n');
 
 describe('engine events for the UI', () => {
   it('announces documents, import and delivery progress, delivery states and connection status', async () => {
@@ -25,7 +16,7 @@ describe('engine events for the UI', () => {
     const drop = join(root, 'drop');
     mkdirSync(target);
     mkdirSync(drop);
-    for (let i = 1; i <= 3; i += 1) writeFileSync(join(drop, `s${i}.cod`), coda(i));
+    for (let i = 1; i <= 3; i += 1) writeFileSync(join(drop, `s${i}.cod`), codaStatement(i));
     const home = join(root, 'home');
     const engine = await createEngine({ home });
     const events: [string, unknown][] = [];

@@ -3,20 +3,10 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runLedgerdrop } from '../helpers/cli.ts';
 import { tempDirs } from '../helpers/temp.ts';
+import { codaStatement } from '../helpers/documents.ts';
 
 const temp = tempDirs();
 afterEach(() => temp.cleanup());
-
-/** A minimal CODA statement (no direction to decide, no e-invoice rules), unique per `n`. */
-function coda(n: number): string {
-  const pad = (s: string, len: number) => s.padEnd(len, ' ').slice(0, len);
-  return [
-    pad(`0000001012600005        00000000  ACME BV                   GKCCBEBB   00123456749 00000                                       2`, 128),
-    pad(`10${String(n).padStart(3, '0')}BE68539007547034                  EUR0000000001000000010126ACME BV                   Compte courant                     001`, 128),
-    pad(`8${String(n).padStart(3, '0')}BE68539007547034                  EUR0000000001000000020126                                                                0`, 128),
-    pad(`9               000002000000000000000000000000000000                                                                           2`, 128),
-  ].join('\n');
-}
 
 async function setup() {
   const root = temp.make();
@@ -34,7 +24,7 @@ async function setup() {
   const cli = (...args: string[]) => runLedgerdrop(['--home', home, ...args]);
   const add = async (n: number) => {
     const file = join(drop, `statement-${n}.cod`);
-    writeFileSync(file, coda(n));
+    writeFileSync(file, codaStatement(n));
     const result = await cli('import', file, '--client', 'acme', '--json');
     expect(result.code, result.stderr).toBe(0);
     return JSON.parse(result.stdout) as { queued: number };
@@ -95,7 +85,7 @@ describe('outbox controls through the command line', () => {
     const s = await setup();
     await s.add(4);
     const copy = join(s.root, 'drop', 'copy-of-4.cod');
-    writeFileSync(copy, coda(4));
+    writeFileSync(copy, codaStatement(4));
     const again = JSON.parse((await s.cli('import', copy, '--client', 'acme', '--json')).stdout) as { added: number; duplicates: number };
     expect(again).toMatchObject({ added: 0, duplicates: 1 });
   });

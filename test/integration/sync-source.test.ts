@@ -8,19 +8,10 @@ import { openDatabase } from '../../src/main/store/database.ts';
 import type { SecretStore } from '../../src/main/secrets/secret-store.ts';
 import { DEFAULT_ENGINE_SETTINGS } from '../../src/shared/contract.ts';
 import { tempDirs } from '../helpers/temp.ts';
+import { codaStatement } from '../helpers/documents.ts';
 
 const temp = tempDirs();
 afterEach(() => temp.cleanup());
-
-const coda = (n: number) =>
-  [
-    `0000001012600005        00000000  ACME BV                   GKCCBEBB   00123456749 00000                                       2`,
-    `10${String(n).padStart(3, '0')}BE68539007547034                  EUR0000000001000000010126ACME BV                   Compte courant                     001`,
-    `8${String(n).padStart(3, '0')}BE68539007547034                  EUR0000000001000000020126                                                                0`,
-    `9               000002000000000000000000000000000000                                                                           2`,
-  ]
-    .map((l) => l.padEnd(128, ' '))
-    .join('\n');
 
 /** A sync account holding statements 1..n, that may fail after `failAfter` items (a dropped connection). */
 function account(n: number, failAfter = Infinity): SyncSource & { pulledFrom: (string | null)[] } {
@@ -33,7 +24,7 @@ function account(n: number, failAfter = Infinity): SyncSource & { pulledFrom: (s
       let served = 0;
       for (let i = (cursor ? Number(cursor) : 0) + 1; i <= n; i += 1) {
         if (served++ >= failAfter) throw new Error('connection reset by the service');
-        yield { clientId: 'acme', name: `statement-${i}.cod`, bytes: Buffer.from(coda(i)), cursor: String(i) };
+        yield { clientId: 'acme', name: `statement-${i}.cod`, bytes: codaStatement(i), cursor: String(i) };
       }
     },
   };
