@@ -280,17 +280,26 @@ export async function writeFileAtomic(baseDir: string, relativePath: string, byt
       alreadyThere,
     });
 
-    // 1. Our own earlier copy (or the same document delivered by hand): nothing to do.
+    // 1. Our own earlier copy (or the same document delivered by hand): nothing to do. When the
+    // plain name is free — nearly always — there is nothing to compare and the folder is not listed,
+    // so the cost does not grow with the folder (an import folder may hold thousands of files).
+    // Otherwise every `name (n)` copy in the folder is compared, gaps included.
     const taken = new Set<string>();
-    const copies: { n: number; entry: string }[] = [];
-    for (const entry of await readdir(dir)) {
-      taken.add(fold(entry));
-      const n = fold(entry) === fold(name) ? 1 : Number(/ \(([1-9]\d{0,5})\)(?:\.[^.]*)?$/.exec(entry)?.[1] ?? 0);
-      if (n >= 1 && fold(numberedName(name, n)) === fold(entry)) copies.push({ n, entry });
-    }
-    copies.sort((a, b) => a.n - b.n);
-    for (const { entry } of copies) {
-      if (await sameContent(path.join(dir, entry), bytes.length, digest)) return result(entry, true);
+    const plain = await lstat(path.join(dir, name)).catch((error: unknown) => {
+      if (systemErrorCode(error) === 'ENOENT') return null;
+      throw error;
+    });
+    if (plain !== null) {
+      const copies: { n: number; entry: string }[] = [];
+      for (const entry of await readdir(dir)) {
+        taken.add(fold(entry));
+        const n = fold(entry) === fold(name) ? 1 : Number(/ \(([1-9]\d{0,5})\)(?:\.[^.]*)?$/.exec(entry)?.[1] ?? 0);
+        if (n >= 1 && fold(numberedName(name, n)) === fold(entry)) copies.push({ n, entry });
+      }
+      copies.sort((a, b) => a.n - b.n);
+      for (const { entry } of copies) {
+        if (await sameContent(path.join(dir, entry), bytes.length, digest)) return result(entry, true);
+      }
     }
 
     // 2. Write the partial.
