@@ -9,16 +9,16 @@
  * - read-only drive and full disk: small tmpfs mounts; when this machine does not allow mounting
  *   (no root, or a container without CAP_SYS_ADMIN) those tests are skipped with a warning.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { localFolderConnector } from '../../src/main/connectors/local-folder/index.ts';
 import { DEFAULT_PATH_TEMPLATE } from '../../src/main/connectors/path-template.ts';
 import { DeliveryError, type ConnectorContext, type DeliveryClient, type DeliveryDocument, type DeliveryReceipt, type TestResult } from '../../src/main/connectors/types.ts';
-import { registerExitCleanup } from '../helpers/process.ts';
 import { tempDirs } from '../helpers/temp.ts';
+import { mountTmpfs, remount, tmpfsProblem, unmountAll } from '../helpers/tmpfs.ts';
 
 const temp = tempDirs('ledgerdrop-local-folder-');
 
@@ -147,37 +147,13 @@ function runRestricted<T>(op: 'test' | 'deliver', input: unknown): Promise<Child
 // ---------------------------------------------------------------------------------------------
 // tmpfs mounts, when the machine allows them
 
-function probeMount(): string | null {
-  if (!isRoot) return 'not running as root';
-  const dir = temp.make();
-  const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', dir], { encoding: 'utf8' });
-  if (mounted.error || mounted.status !== 0) return `mount -t tmpfs failed: ${mounted.error?.message ?? mounted.stderr.trim()}`;
-  spawnSync('umount', [dir]);
-  return null;
-}
-const mountProblem = probeMount();
-temp.cleanup();
+const mountProblem = tmpfsProblem();
 if (mountProblem !== null) console.warn(`local-folder: skipping the read-only drive and full disk tests: this machine does not allow tmpfs mounts (${mountProblem}).`);
 
-const mounts: string[] = [];
-function mountTmpfs(dir: string, options: string): void {
-  const result = spawnSync('mount', ['-t', 'tmpfs', '-o', options, 'tmpfs', dir], { encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(`mount -o ${options} ${dir} failed: ${result.stderr}`);
-  mounts.push(dir);
-}
-function remount(dir: string, options: string): void {
-  const result = spawnSync('mount', ['-o', `remount,${options}`, dir], { encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(`remount ${options} ${dir} failed: ${result.stderr}`);
-}
-function unmountAll(): void {
-  for (const dir of mounts.splice(0).reverse()) spawnSync('umount', ['-l', dir]);
-}
-const unregisterUnmount = registerExitCleanup(unmountAll);
 afterEach(() => {
   unmountAll(); // before the temp folders they are mounted on are removed
   temp.cleanup();
 });
-afterAll(() => unregisterUnmount());
 
 // ---------------------------------------------------------------------------------------------
 

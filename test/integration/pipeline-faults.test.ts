@@ -9,56 +9,26 @@
  * - full disk and read-only drive: small tmpfs mounts; where this machine does not allow mounting
  *   those cases are skipped with a warning.
  */
-import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { runLedgerdrop, type CliResult } from '../helpers/cli.ts';
 import { codaStatement, databaseObserver, filesUnder, integrityCheck, queryDb, runAndAct, sha256 } from '../helpers/crash.ts';
-import { registerExitCleanup } from '../helpers/process.ts';
 import { tempDirs } from '../helpers/temp.ts';
+import { mountTmpfs, remount, tmpfsProblem, unmountAll } from '../helpers/tmpfs.ts';
 
 const temp = tempDirs('ledgerdrop-faults-');
 
 // ---------------------------------------------------------------------------------------------
 // tmpfs mounts, when the machine allows them
 
-function probeMount(): string | null {
-  if (process.platform !== 'linux') return 'not Linux';
-  if (process.getuid?.() !== 0) return 'not root';
-  const dir = mkdtempSync(join(tmpdir(), 'ledgerdrop-faults-probe-'));
-  try {
-    const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', dir], { encoding: 'utf8' });
-    if (mounted.error || mounted.status !== 0) return `mount -t tmpfs failed: ${mounted.error?.message ?? mounted.stderr.trim()}`;
-    spawnSync('umount', [dir]);
-    return null;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-const mountProblem = probeMount();
+const mountProblem = tmpfsProblem();
 if (mountProblem !== null) console.warn(`pipeline-faults: skipping the full-disk and read-only-drive cases: this machine does not allow tmpfs mounts (${mountProblem}).`);
 
-const mounts: string[] = [];
-function mountTmpfs(dir: string, options: string): void {
-  const result = spawnSync('mount', ['-t', 'tmpfs', '-o', options, 'tmpfs', dir], { encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(`mount -o ${options} ${dir} failed: ${result.stderr}`);
-  mounts.push(dir);
-}
-function remount(dir: string, options: string): void {
-  const result = spawnSync('mount', ['-o', `remount,${options}`, dir], { encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(`remount ${options} ${dir} failed: ${result.stderr}`);
-}
-function unmountAll(): void {
-  for (const dir of mounts.splice(0).reverse()) spawnSync('umount', ['-l', dir]);
-}
-const unregisterUnmount = registerExitCleanup(unmountAll);
 afterEach(() => {
   unmountAll(); // before the temp folders they are mounted on are removed
   temp.cleanup();
 });
-afterAll(() => unregisterUnmount());
 
 // ---------------------------------------------------------------------------------------------
 // A data folder set up through `config apply`
