@@ -51,13 +51,27 @@ describe('ledgerdrop run (the continuous agent)', () => {
       await waitFor(() => [2, 3, 4, 5, 6].every((i) => existsSync(join(target, `s${i}.cod`))), 30_000, `deliveries (agent output: ${output})`);
       for (let i = 2; i <= 6; i += 1) expect(readFileSync(join(target, `s${i}.cod`))).toEqual(codaStatement(i));
       expect(existsSync(join(target, 'before.cod'))).toBe(false);
+
+      // Other commands work next to the agent: they are answered by it over its control socket.
+      const status = await runLedgerdrop(['--home', home, 'status', '--json']);
+      expect(status.code, status.stderr).toBe(0);
+      expect(JSON.parse(status.stdout)).toMatchObject({ outbox: { deliveries: { done: 5 } } });
+      writeFileSync(join(staging, 'imported.cod'), codaStatement(9));
+      const imported = await runLedgerdrop(['--home', home, 'import', join(staging, 'imported.cod'), '--client', 'acme', '--json']);
+      expect(imported.code, imported.stderr).toBe(0);
+      expect(JSON.parse(imported.stdout)).toMatchObject({ added: 1, queued: 1 });
+      await waitFor(() => existsSync(join(target, 'imported.cod')), 10_000, 'the imported statement to be delivered');
+      const second = await runLedgerdrop(['--home', home, 'run']);
+      expect(second.code).toBe(1);
+      expect(second.stderr).toMatch(/already using the data folder/);
     } finally {
       agent.kill('SIGTERM');
     }
     expect(await exited).toBe(0);
     expect(output).toContain('stopping');
     // The data folder was released: another command can use it at once.
-    const status = JSON.parse((await runLedgerdrop(['--home', home, 'status', '--json'])).stdout) as { outbox: { deliveries: { done: number } } };
-    expect(status.outbox.deliveries.done).toBe(5);
+    const after = JSON.parse((await runLedgerdrop(['--home', home, 'status', '--json'])).stdout) as { outbox: { deliveries: { done: number } } };
+    expect(after.outbox.deliveries.done).toBe(6);
+    expect(existsSync(join(home, 'engine.sock'))).toBe(false);
   });
 });

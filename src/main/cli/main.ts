@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { LANGUAGES, type DoctorReport, type IntakeReport, type OperationName, type OperationOutput } from '../../shared/contract.ts';
 import { runDoctor } from '../doctor/doctor.ts';
+import { connectControl, type Invoker } from '../engine/control-socket.ts';
 import { createEngine, type Engine } from '../engine/engine.ts';
 import { readFile, writeFile } from 'node:fs/promises';
 import { resolve as resolvePath } from 'node:path';
@@ -48,8 +49,21 @@ function buildProgram(io: CliIo): Command {
 
   const home = (): string => resolveHome(program.opts<GlobalOptions>().home, io.env);
 
-  async function withEngine<T>(action: (engine: Engine) => Promise<T>): Promise<T> {
-    const engine = await createEngine({ home: home() });
+  /** Opens the data folder — or, when a running agent holds it, asks that agent over its control socket. */
+  async function withEngine<T>(action: (engine: Invoker) => Promise<T>): Promise<T> {
+    let engine: Engine;
+    try {
+      engine = await createEngine({ home: home() });
+    } catch (error) {
+      if (!(error instanceof EngineError) || error.code !== 'home-in-use') throw error;
+      const remote = await connectControl(home());
+      if (!remote) throw error;
+      try {
+        return await action(remote);
+      } finally {
+        remote.close();
+      }
+    }
     try {
       return await action(engine);
     } finally {

@@ -19,6 +19,7 @@ import { Pipeline } from '../pipeline/pipeline.ts';
 import { KeyringSecretStore } from '../secrets/keyring-store.ts';
 import type { SecretStore } from '../secrets/secret-store.ts';
 import { openDatabase, type Db } from '../store/database.ts';
+import { serveControl } from './control-socket.ts';
 import { EngineError } from './errors.ts';
 import { EngineEvents, type EventListener } from './events.ts';
 import { ensureWritableHome, removeStaleProbes } from './home.ts';
@@ -123,7 +124,7 @@ class EngineImpl implements Engine {
       'config.export': () => exportConfig(this.db),
       'clients.list': () => listClients(this.db),
       'connections.list': () => listConnections(this.db),
-      'documents.import': (input: { clientId: string; paths: string[] }) => this.pipeline.importPaths(input.clientId, input.paths),
+      'documents.import': (input: { clientId: string; paths: string[] }) => this.kickAfter(this.pipeline.importPaths(input.clientId, input.paths)),
       'watch.scan': () => this.pipeline.scanWatchFolders(),
       'outbox.run': () => this.pipeline.deliver(),
       'outbox.status': () => this.pipeline.status(),
@@ -133,8 +134,8 @@ class EngineImpl implements Engine {
         return result;
       },
       'outbox.pause': (input: { minutes?: number }) => this.pipeline.pause(input.minutes),
-      'outbox.resume': () => this.pipeline.resume(),
-      'outbox.retry': (input: { deliveryId?: number }) => this.pipeline.retry(input.deliveryId),
+      'outbox.resume': () => this.kickAfter(this.pipeline.resume()),
+      'outbox.retry': (input: { deliveryId?: number }) => this.kickAfter(this.pipeline.retry(input.deliveryId)),
       'outbox.cancel': (input: { deliveryId: number }) => this.pipeline.cancel(input.deliveryId),
       'activity.list': (input: { since?: string; limit: number }) => this.pipeline.activity(input.since, input.limit),
     };
@@ -174,11 +175,24 @@ class EngineImpl implements Engine {
       },
     });
     await this.agent.start();
+    // Other `ledgerdrop` commands reach the running agent here instead of being refused.
+    this.control = await serveControl(this, this.home).catch(() => null);
+  }
+
+  private control: { close(): Promise<void> } | null = null;
+
+  /** After an operation that may have made deliveries due, a running agent looks at the outbox at once. */
+  private async kickAfter<T>(result: T | Promise<T>): Promise<T> {
+    const value = await result;
+    this.agent?.kick();
+    return value;
   }
 
   async close(): Promise<void> {
     if (this.state === 'closed') return;
     this.setState('closing');
+    await this.control?.close();
+    this.control = null;
     await this.agent?.stop();
     this.agent = null;
     if (this.db.open) {
