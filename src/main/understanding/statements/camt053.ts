@@ -13,7 +13,7 @@
 import type { BankStatement, StatementParseResult } from './types.ts';
 import { DecimalSum, normalizeDecimal } from './decimal.ts';
 import type { FindingList } from './common.ts';
-import { checkIban, dateFromIso, guardedParse, isBalanced, looksLikeIban, reportBalance, statementLabel } from './common.ts';
+import { checkIban, dateFromIso, guardedParse, looksLikeIban, statementLabel, withBalanceCheck } from './common.ts';
 import { scanXml, xmlAttribute, xmlText } from './xml-scan.ts';
 
 const AMOUNT = /^\d{1,18}(\.\d{0,5})?$/;
@@ -325,20 +325,11 @@ function finishStatement(d: StmtDraft, index: number, findings: FindingList): Ba
   const entriesTotal = total.toString();
   const openingBalance = opening?.amount ?? null;
   const closingBalance = closing?.amount ?? null;
-  const statement: BankStatement = {
-    account,
-    accountKind,
-    currency,
-    number,
-    openingDate: opening?.date ?? null,
-    closingDate: closing?.date ?? null,
-    openingBalance,
-    closingBalance,
-    entries: count,
-    entriesTotal,
-    balanced: isBalanced(openingBalance, entriesTotal, closingBalance),
-  };
-  reportBalance(statement, findings, label);
+  const statement = withBalanceCheck(
+    { account, accountKind, currency, number, openingDate: opening?.date ?? null, closingDate: closing?.date ?? null, openingBalance, closingBalance, entries: count, entriesTotal },
+    findings,
+    label,
+  );
   checkIban(account, accountKind, findings, label);
   return statement;
 }

@@ -17,9 +17,8 @@ import {
   dateFromDDMMYY,
   guardedParse,
   hasControlChars,
-  isBalanced,
   looksBinary,
-  reportBalance,
+  withBalanceCheck,
   splitLines,
   statementLabel,
 } from './common.ts';
@@ -139,21 +138,23 @@ function parseCodaBody(text: string, result: StatementParseResult, findings: Fin
     } else if (!complete) {
       findings.warn('missing-trailer', `${label} has no trailer record (9).`, atLine);
     }
-    const total = d.total.toString();
-    const statement: BankStatement = {
-      account: d.account,
-      accountKind: d.accountKind,
-      currency: d.currency,
-      number: d.number,
-      openingDate: d.openingDate,
-      closingDate: d.closingDate,
-      openingBalance: d.openingBalance,
-      closingBalance: d.closingBalance,
-      entries: d.entries,
-      entriesTotal: total,
-      balanced: isBalanced(d.openingBalance, total, d.closingBalance),
-    };
-    reportBalance(statement, findings, label, d.newBalanceLine ?? undefined);
+    const statement = withBalanceCheck(
+      {
+        account: d.account,
+        accountKind: d.accountKind,
+        currency: d.currency,
+        number: d.number,
+        openingDate: d.openingDate,
+        closingDate: d.closingDate,
+        openingBalance: d.openingBalance,
+        closingBalance: d.closingBalance,
+        entries: d.entries,
+        entriesTotal: d.total.toString(),
+      },
+      findings,
+      label,
+      d.newBalanceLine ?? undefined,
+    );
     checkIban(statement.account, statement.accountKind, findings, label, d.headerLine + 1);
     result.statements.push(statement);
   };

@@ -212,6 +212,13 @@ export function reportBalance(statement: BankStatement, findings: FindingList, w
   }
 }
 
+/** A parsed statement with its balance check done and reported: the last step of every parser. */
+export function withBalanceCheck(fields: Omit<BankStatement, 'balanced'>, findings: FindingList, where: string, line?: number): BankStatement {
+  const statement: BankStatement = { ...fields, balanced: isBalanced(fields.openingBalance, fields.entriesTotal, fields.closingBalance) };
+  reportBalance(statement, findings, where, line);
+  return statement;
+}
+
 /** Human label of a statement for messages: "Statement 2 (BE12…, no. 042)". */
 export function statementLabel(index: number, account: string | null, number: string | null): string {
   const parts = [account, number !== null && number !== '' ? `no. ${number}` : null].filter((p): p is string => p !== null && p !== '');

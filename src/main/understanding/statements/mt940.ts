@@ -14,10 +14,9 @@ import {
   dateFromYYMMDD,
   guardedParse,
   ibanChecksumOk,
-  isBalanced,
   looksBinary,
   looksLikeIban,
-  reportBalance,
+  withBalanceCheck,
   splitLines,
   statementLabel,
 } from './common.ts';
@@ -106,21 +105,23 @@ function parseMt940Body(text: string, result: StatementParseResult, findings: Fi
     if (d.closingLine === null && last) {
       findings.fatal('truncated', `${label} (line ${d.line}) has no closing balance (:62F:/:62M:): the file looks cut off.`, d.line);
     }
-    const total = d.total.toString();
-    const statement: BankStatement = {
-      account: d.account,
-      accountKind: d.accountKind,
-      currency: d.currency,
-      number: d.number,
-      openingDate: d.openingDate,
-      closingDate: d.closingDate,
-      openingBalance: d.openingBalance,
-      closingBalance: d.closingBalance,
-      entries: d.entries,
-      entriesTotal: total,
-      balanced: isBalanced(d.openingBalance, total, d.closingBalance),
-    };
-    reportBalance(statement, findings, label, d.closingLine ?? d.line);
+    const statement = withBalanceCheck(
+      {
+        account: d.account,
+        accountKind: d.accountKind,
+        currency: d.currency,
+        number: d.number,
+        openingDate: d.openingDate,
+        closingDate: d.closingDate,
+        openingBalance: d.openingBalance,
+        closingBalance: d.closingBalance,
+        entries: d.entries,
+        entriesTotal: d.total.toString(),
+      },
+      findings,
+      label,
+      d.closingLine ?? d.line,
+    );
     checkIban(statement.account, statement.accountKind, findings, label, d.line);
     result.statements.push(statement);
   };
