@@ -11,7 +11,7 @@ import { validateTemplate } from '../connectors/path-template.ts';
 import { connectorFor, CONNECTORS } from '../connectors/registry.ts';
 import type { ConnectorField } from '../connectors/types.ts';
 import { EngineError } from '../engine/errors.ts';
-import { snapshotBaseline } from '../intake/baseline.ts';
+import { snapshotBaseline, stampsOf, type FileStamp } from '../intake/baseline.ts';
 import type { SecretStore } from '../secrets/secret-store.ts';
 import type { Db } from '../store/database.ts';
 import { normalizeIdentifier } from '../understanding/identifiers.ts';
@@ -180,9 +180,12 @@ class ApplyPlan {
         result.secretsStored.push(name);
       }
     }
+    // What each watch folder holds now, read before the transaction: activation takes it as the baseline.
+    const listings = new Map<string, FileStamp[]>();
+    for (const client of this.config.clients) for (const w of client.watchFolders) if (!listings.has(w.path)) listings.set(w.path, await stampsOf(w.path));
     this.db.transaction(() => {
       for (const c of this.config.connections) (this.upsertConnection(c) ? result.connections.created : result.connections.updated).push(c.id);
-      for (const client of this.config.clients) (this.upsertClient(client) ? result.clients.created : result.clients.updated).push(client.id);
+      for (const client of this.config.clients) (this.upsertClient(client, listings) ? result.clients.created : result.clients.updated).push(client.id);
       this.db
         .prepare("INSERT INTO activity (at, level, event, message, data) VALUES (?, 'info', 'config.applied', ?, ?)")
         .run(this.now, `Configuration applied: ${this.config.connections.length} connections, ${this.config.clients.length} clients.`, JSON.stringify({ ...result, secretsStored: result.secretsStored.length }));
@@ -216,7 +219,7 @@ class ApplyPlan {
     return !exists;
   }
 
-  private upsertClient(c: ClientConfig): boolean {
+  private upsertClient(c: ClientConfig, listings: ReadonlyMap<string, FileStamp[]>): boolean {
     const previous = this.db.prepare('SELECT invoices_activated_at AS inv, statements_activated_at AS st FROM clients WHERE id = ?').get(c.id) as { inv: string | null; st: string | null } | undefined;
     // Re-applying keeps the original activation time: only documents after it are exported.
     const activation = (family: 'invoices' | 'statements', before: string | null | undefined) => (c.activate.includes(family) ? (before ?? this.now) : null);
@@ -257,7 +260,7 @@ class ApplyPlan {
         .run(c.id, w.path, w.polling ? 1 : 0, w.moveProcessed ? 1 : 0);
       if (newlyActivated || !known.has(w.path)) {
         const id = this.db.prepare('SELECT id FROM watch_folders WHERE client_id = ? AND path = ?').pluck().get(c.id, w.path) as number;
-        snapshotBaseline(this.db, id, w.path, this.now);
+        snapshotBaseline(this.db, id, w.path, listings.get(w.path) ?? [], this.now);
       }
     }
     return previous === undefined;

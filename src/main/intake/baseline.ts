@@ -1,7 +1,6 @@
-import { readdirSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
-import { isTempName } from './readiness.ts';
+import { relative } from 'node:path';
 import { sql, type Db } from '../store/database.ts';
+import { listFolder } from './scan.ts';
 
 export interface FileStamp {
   path: string;
@@ -9,38 +8,17 @@ export interface FileStamp {
   mtimeMs: number;
 }
 
-/** Regular, non-temporary files under a folder (recursively), skipping what cannot be read. */
-export function listFiles(root: string, maxDepth = 16): FileStamp[] {
-  const out: FileStamp[] = [];
-  const walk = (dir: string, depth: number) => {
-    let entries;
-    try {
-      entries = readdirSync(dir, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const entry of entries) {
-      if (isTempName(entry.name)) continue;
-      const path = join(dir, entry.name);
-      if (entry.isDirectory()) {
-        if (depth < maxDepth && entry.name !== 'processed' && entry.name !== 'failed') walk(path, depth + 1);
-      } else if (entry.isFile()) {
-        try {
-          const st = statSync(path);
-          out.push({ path, size: st.size, mtimeMs: Math.trunc(st.mtimeMs) });
-        } catch {
-          // vanished meanwhile
-        }
-      }
-    }
-  };
-  walk(root, 0);
-  return out;
+/**
+ * The files under a watch folder (or an imported folder) as the watcher sees them — same temp-name,
+ * depth and processed/failed rules (scan.ts) — with times truncated to the millisecond, as stored.
+ */
+export async function stampsOf(root: string): Promise<FileStamp[]> {
+  const { files } = await listFolder(root);
+  return files.map((f) => ({ path: f.path, size: f.size, mtimeMs: Math.trunc(f.mtimeMs) }));
 }
 
-/** Records what a watch folder holds now as its baseline: those files are never exported on their own. */
-export function snapshotBaseline(db: Db, watchFolderId: number, folder: string, now: string): number {
-  const files = listFiles(folder);
+/** Records a watch folder's files (from stampsOf) as its baseline: those files are never exported on their own. */
+export function snapshotBaseline(db: Db, watchFolderId: number, folder: string, files: readonly FileStamp[], now: string): number {
   sql(db, 'DELETE FROM watch_baseline WHERE watch_folder_id = ?').run(watchFolderId);
   const insert = sql(db, 'INSERT INTO watch_baseline (watch_folder_id, rel_path, size, mtime_ms) VALUES (?, ?, ?, ?)');
   for (const f of files) insert.run(watchFolderId, relative(folder, f.path), f.size, f.mtimeMs);

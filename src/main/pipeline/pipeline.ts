@@ -7,7 +7,7 @@ import { link, mkdir, rename, unlink } from 'node:fs/promises';
 import { dirname, extname, join, relative } from 'node:path';
 import type { ActivityEntry, EngineSettings, IntakeReport, OutboxStatus } from '../../shared/contract.ts';
 import { EngineError } from '../engine/errors.ts';
-import { inBaseline, listFiles, snapshotBaseline, type FileStamp } from '../intake/baseline.ts';
+import { inBaseline, snapshotBaseline, stampsOf, type FileStamp } from '../intake/baseline.ts';
 import { ContentStore } from '../intake/content-store.ts';
 import { intakeBytes, intakeFile, type IntakeContext, type IntakeOutcome } from '../intake/import.ts';
 import type { SyncSource } from '../intake/sync-source.ts';
@@ -109,7 +109,7 @@ export class Pipeline {
         files.push({ name: path, outcome: 'unreadable', documentId: null, waiting: 'it does not exist', queued: 0 });
         continue;
       }
-      targets.push(...(isDir ? listFiles(path).map((f) => f.path) : [path]));
+      targets.push(...(isDir ? (await stampsOf(path)).map((f) => f.path) : [path]));
     }
     for (const [i, file] of targets.entries()) {
       files.push(await intakeFile(this.intake, { clientId, path: file, source: 'import' }));
@@ -129,10 +129,11 @@ export class Pipeline {
     let baseline = 0;
     for (const folder of folders) {
       if (!folder.baseline_at) {
-        baseline += db.transaction(() => snapshotBaseline(db, folder.id, folder.path, this.now().toISOString()))();
+        const files = await stampsOf(folder.path);
+        baseline += db.transaction(() => snapshotBaseline(db, folder.id, folder.path, files, this.now().toISOString()))();
         continue;
       }
-      for (const file of listFiles(folder.path)) {
+      for (const file of await stampsOf(folder.path)) {
         if (inBaseline(db, folder.id, folder.path, file)) {
           baseline += 1;
           continue;
