@@ -143,6 +143,19 @@ export interface IntakeOutcomeShape {
   members?: IntakeOutcomeShape[] | undefined;
 }
 
+export const connectionTestSchema = z.object({
+  ok: z.boolean(),
+  /** Plain-language outcome, with what to do when it failed. */
+  message: z.string(),
+  /** What the user reads (the folder, the server's host key fingerprint, …). */
+  facts: z.record(z.string(), z.string()),
+  /** Settings the user is asked to confirm, e.g. `{ hostKey: 'SHA256:…' }`. */
+  accept: z.record(z.string(), z.string()),
+  /** True when `accept` was asked for and those settings are now stored in the connection. */
+  accepted: z.boolean(),
+});
+export type ConnectionTest = z.infer<typeof connectionTestSchema>;
+
 export const intakeReportSchema = z.object({
   files: z.array(intakeOutcomeSchema),
   added: z.number().int(),
@@ -202,6 +215,13 @@ export const contract = {
   'config.export': { input: empty, output: configFileSchema },
   'clients.list': { input: empty, output: z.array(clientSummarySchema) },
   'connections.list': { input: empty, output: z.array(connectionSummarySchema) },
+  /**
+   * Tries a connection now (reach the server, sign in, check the folder) without delivering
+   * anything. With `accept`, stores the settings the test asks the user to confirm (an SFTP host key).
+   */
+  'connections.test': { input: z.object({ id: z.string().min(1), accept: z.boolean().default(false) }).strict(), output: connectionTestSchema },
+  /** Signs in to an OAuth service in the system browser (the `connection.signInUrl` event carries the address too). */
+  'connections.signIn': { input: z.object({ id: z.string().min(1) }).strict(), output: connectionTestSchema },
   /** Files or whole folders (recursively), as drag-and-drop gives them. */
   'documents.import': { input: z.object({ clientId: z.string().min(1), paths: z.array(z.string().min(1)).min(1) }).strict(), output: intakeReportSchema },
   /** Scans every watch folder once and takes in what is new since its baseline. */
@@ -237,6 +257,10 @@ export const eventSchemas = {
   'delivery.changed': z.object({ deliveryId: z.number().int(), state: z.string(), message: z.string().nullable() }),
   /** Progress of a long run: an import of many files, or the outbox working through its queue. */
   'batch.progress': z.object({ kind: z.enum(['import', 'delivery']), done: z.number().int(), total: z.number().int() }),
+  /** Bytes sent of one delivery, for large files. */
+  'delivery.progress': z.object({ deliveryId: z.number().int(), bytesSent: z.number().int(), bytesTotal: z.number().int() }),
+  /** The sign-in page a connection's sign-in opened in the browser, for the UI to show if the browser did not open. */
+  'connection.signInUrl': z.object({ connectionId: z.string(), url: z.string() }),
   /** A connection stopped (sign-in revoked, host key changed, …) or came back into service. */
   'connection.status': z.object({ connectionId: z.string(), status: z.enum(['connected', 'needs-sign-in', 'error']), message: z.string().nullable() }),
 } as const satisfies Record<EventName, z.ZodType>;

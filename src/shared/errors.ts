@@ -4,6 +4,7 @@
  */
 export const ERROR_CODES = [
   'invalid-input',
+  'not-found',
   'unknown-operation',
   'home-unwritable',
   'home-in-use',

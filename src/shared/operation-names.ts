@@ -15,6 +15,8 @@ export const OPERATION_NAMES = [
   'config.export',
   'clients.list',
   'connections.list',
+  'connections.test',
+  'connections.signIn',
   'documents.import',
   'watch.scan',
   'outbox.run',
@@ -29,7 +31,7 @@ export const OPERATION_NAMES = [
 
 export type OperationName = (typeof OPERATION_NAMES)[number];
 
-export const EVENT_NAMES = ['engine.status', 'settings.changed', 'secrets.changed', 'document.added', 'delivery.changed', 'batch.progress', 'connection.status'] as const;
+export const EVENT_NAMES = ['engine.status', 'settings.changed', 'secrets.changed', 'document.added', 'delivery.changed', 'batch.progress', 'delivery.progress', 'connection.status', 'connection.signInUrl'] as const;
 export type EventName = (typeof EVENT_NAMES)[number];
 
 /** The IPC channels between preload and the main process. Anything else is rejected. */

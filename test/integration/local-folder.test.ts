@@ -71,7 +71,7 @@ function makeDoc(input: DocInput = {}): DeliveryDocument {
 const client = (overrides: Partial<DeliveryClient> = {}): DeliveryClient => ({ id: 'client-42', name: 'Dupont SPRL', accountingFileId: 'DOS-0042', fields: {}, ...overrides });
 
 function context(settings: Record<string, unknown>, extra: Partial<ConnectorContext> = {}): ConnectorContext {
-  return { connectionId: 'conn-1', settings, secret: async () => null, ...extra };
+  return { connectionId: 'conn-1', settings, secret: async () => null, setSecret: async () => undefined, ...extra } as ConnectorContext;
 }
 
 async function deliveryError(promise: Promise<unknown>): Promise<DeliveryError> {
@@ -163,7 +163,7 @@ describe('local folder: definition', () => {
     expect(c.id).toBe('local-folder');
     expect(c.families).toEqual(['invoices', 'statements']);
     expect(c.formats).toEqual(['original', 'peppol-bis-3', 'ubl-be']);
-    expect(c.auth).toEqual({ type: 'none' });
+    expect(c.auth).toEqual(['none']);
     expect(c.limits.concurrency).toBe(4);
     expect(c.fields.map((f) => [f.key, f.type, f.required, f.scope])).toEqual([
       ['path', 'path', true, 'connection'],

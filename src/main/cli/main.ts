@@ -80,6 +80,8 @@ function buildProgram(io: CliIo): Command {
     const engine = await createEngine({ home: home() });
     const line = (text: string) => io.stdout(`${new Date().toISOString()}  ${text}\n`);
     engine.on('document.added', (e) => line(`took in ${e.name} for ${e.clientId}`));
+    engine.on('connection.signInUrl', (e) => line(`connection ${e.connectionId}: sign in on ${e.url}`));
+    engine.on('connection.status', (e) => line(`connection ${e.connectionId}: ${e.status}${e.message ? ` — ${e.message}` : ''}`));
     engine.on('delivery.changed', (e) => {
       if (e.state !== 'running') line(`delivery ${e.deliveryId}: ${e.state}${e.message ? ` — ${e.message}` : ''}`);
     });
@@ -234,6 +236,49 @@ function buildProgram(io: CliIo): Command {
               .map((c) => `${c.id}  ${c.name} (${c.service}, ${c.families.join(' + ')}, ${c.format})  ${c.active ? c.status : 'inactive'}${c.statusMessage ? `: ${c.statusMessage}` : ''}  ${c.clients} clients`)
               .join('\n'),
       );
+    });
+
+  const connectionsCommand = program.commands.find((c) => c.name() === 'connections')!;
+  const formatTest = (t: OperationOutput<'connections.test'>): string =>
+    [
+      `${t.ok ? 'OK' : 'Problem'}: ${t.message}`,
+      ...Object.entries(t.facts).map(([k, v]) => `  ${k}: ${v}`),
+      ...(Object.keys(t.accept).length === 0
+        ? []
+        : t.accepted
+          ? [`Stored in the connection: ${Object.entries(t.accept).map(([k, v]) => `${k} = ${v}`).join(', ')}`]
+          : [`To accept ${Object.entries(t.accept).map(([k, v]) => `${k} = ${v}`).join(', ')}, check it with whoever runs the server, then run the test again with --accept (or put it in the connection's settings).`]),
+    ].join('\n');
+
+  connectionsCommand
+    .command('test')
+    .description("try a connection now (reach the server, sign in, check the folder) without delivering anything; exit 1 when it does not work")
+    .argument('<id>', 'the connection id')
+    .option('--accept', "store what the test asks you to confirm (an SFTP server's host key) in the connection")
+    .option('--json', 'print one JSON object')
+    .action(async (id: string, opts: { accept?: boolean; json?: boolean }) => {
+      const result = await invoke('connections.test', { id, accept: Boolean(opts.accept) });
+      print(Boolean(opts.json), result, () => formatTest(result));
+      if (!result.ok) throw new CliExit(1);
+    });
+
+  connectionsCommand
+    .command('sign-in')
+    .description('sign in to an OAuth service (Dropbox, Microsoft 365, Google) in the browser; the tokens go to the keychain')
+    .argument('<id>', 'the connection id')
+    .option('--json', 'print one JSON object')
+    .action(async (id: string, opts: { json?: boolean }) => {
+      const result = await withEngine(async (engine) => {
+        const stop = 'on' in engine ? (engine as Engine).on('connection.signInUrl', (e) => io.stderr(`Sign in on this page (it opens in your browser if there is one):\n  ${e.url}\n`)) : () => undefined;
+        if (!('on' in engine)) io.stderr('The running agent opens the sign-in page; its log shows the address.\n');
+        try {
+          return await engine.invoke('connections.signIn', { id });
+        } finally {
+          stop();
+        }
+      });
+      print(Boolean(opts.json), result, () => formatTest(result));
+      if (!result.ok) throw new CliExit(1);
     });
 
   program

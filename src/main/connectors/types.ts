@@ -67,6 +67,11 @@ export interface ConnectorContext {
   settings: Readonly<Record<string, unknown>>;
   /** Reads one of this connection's secrets from the keychain. */
   secret(key: string): Promise<string | null>;
+  /**
+   * Stores (or, with null, deletes) one of this connection's secrets in the keychain — e.g. the
+   * refresh token a sign-in returned, or a refreshed access token. Throws when no keychain is usable.
+   */
+  setSecret(key: string, value: string | null): Promise<void>;
   /** Reports bytes sent for large files (progress events). */
   progress?(bytesSent: number, bytesTotal: number): void;
   signal?: AbortSignal;
@@ -83,8 +88,33 @@ export interface TestResult {
   ok: boolean;
   /** Plain-language outcome, e.g. "Connected; the folder is writable". */
   message: string;
-  /** Facts the user confirms, e.g. the SFTP host key fingerprint. */
+  /** Facts the user reads, e.g. the folder and an example path, or the server's host key fingerprint. */
   facts?: Record<string, string>;
+  /**
+   * Settings the user is asked to confirm and keep, e.g. `{ hostKey: 'SHA256:…' }` for an SFTP
+   * server seen for the first time. The wizard's "Accept" and `ledgerdrop connections test ID
+   * --accept` store them in the connection's settings.
+   */
+  accept?: Record<string, string>;
+}
+
+/**
+ * An open connection to the destination (an SSH session, an FTP control connection, an SMTP
+ * pool). The outbox opens one per worker when the connector offers it, delivers that worker's
+ * documents through it one at a time (never two calls at once on one session), replaces it after
+ * a failure, and closes it when the worker is done.
+ */
+export interface ConnectorSession {
+  deliver(doc: DeliveryDocument, client: DeliveryClient): Promise<DeliveryReceipt>;
+  /** Must not throw, and must return within a few seconds even when the server does not answer. */
+  close(): Promise<void>;
+}
+
+/** What a sign-in flow (OAuth in the system browser) needs from the app or the CLI. */
+export interface SignInUi {
+  /** Shows the page the user signs in on: opens the system browser, and/or prints the address. */
+  openUrl(url: string): void | Promise<void>;
+  signal?: AbortSignal;
 }
 
 export interface ConnectorDefinition {
@@ -94,11 +124,25 @@ export interface ConnectorDefinition {
   families: readonly DocumentFamily[];
   formats: readonly ExportFormat[];
   fields: readonly ConnectorField[];
-  auth: { type: 'none' } | { type: 'password' } | { type: 'oauth'; authorizeUrl: string; tokenUrl: string; pkce: boolean; scopes: readonly string[] };
+  /**
+   * How the user proves who they are: nothing, secrets typed in (password, private key), and/or an
+   * OAuth sign-in in the browser (then `signIn` exists). Email offers both.
+   */
+  auth: readonly ('none' | 'password' | 'private-key' | 'oauth')[];
   limits: ConnectorLimits;
   test(ctx: ConnectorContext): Promise<TestResult>;
   /** Sends one document idempotently; throws DeliveryError (or anything, which counts as retry). */
   deliver(doc: DeliveryDocument, client: DeliveryClient, ctx: ConnectorContext): Promise<DeliveryReceipt>;
+  /**
+   * Opens a session that delivers many documents over one connection (see ConnectorSession).
+   * Connectors without one get `deliver` called for each document. Throws DeliveryError like deliver.
+   */
+  openSession?(ctx: ConnectorContext): Promise<ConnectorSession>;
+  /**
+   * Signs in (OAuth: system browser, loopback redirect, tokens to the keychain through
+   * ctx.setSecret). Only for `auth.type === 'oauth'`.
+   */
+  signIn?(ctx: ConnectorContext, ui: SignInUi): Promise<TestResult>;
   /**
    * Removes what an interrupted attempt may have left at the destination (partial files of a killed
    * process, or of a destination that vanished mid-write). Called by the outbox before it delivers
@@ -116,6 +160,12 @@ export interface ConnectorDefinition {
  *   stop the connection for every client until the user fixes it.
  */
 export type FailureClass = 'retry' | 'no-retry' | 'fatal-connection';
+
+/**
+ * `code` values with a meaning beyond their message: 'needs-sign-in' (with fatal-connection) marks
+ * the connection "needs sign-in" instead of "error", so the UI offers the sign-in button.
+ */
+export const NEEDS_SIGN_IN = 'needs-sign-in';
 
 export class DeliveryError extends Error {
   readonly failure: FailureClass;

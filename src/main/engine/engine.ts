@@ -12,6 +12,7 @@ import {
 } from '../../shared/contract.ts';
 import { isOperationName } from '../../shared/operation-names.ts';
 import { applyConfig, exportConfig } from '../config/apply.ts';
+import { signInConnection, testConnection } from '../config/connection-actions.ts';
 import { listClients, listConnections } from '../config/queries.ts';
 import { runDoctor } from '../doctor/doctor.ts';
 import { Agent } from '../pipeline/agent.ts';
@@ -24,6 +25,7 @@ import { EngineError } from './errors.ts';
 import { EngineEvents, type EventListener } from './events.ts';
 import { ensureWritableHome, removeStaleProbes } from './home.ts';
 import { HomeLock } from './home-lock.ts';
+import { openInBrowser } from './open-url.ts';
 import { DATABASE_FILE } from './paths.ts';
 import { SettingsStore } from './settings-store.ts';
 import { APP_VERSION } from './version.ts';
@@ -99,6 +101,7 @@ class EngineImpl implements Engine {
       onDelivery: (e) => this.events.emit('delivery.changed', e),
       onProgress: (e) => this.events.emit('batch.progress', e),
       onConnectionStatus: (e) => this.events.emit('connection.status', e),
+      onDeliveryProgress: (e) => this.events.emit('delivery.progress', e),
     });
     this.handlers = {
       'engine.status': () => this.status(),
@@ -124,6 +127,24 @@ class EngineImpl implements Engine {
       'config.export': () => exportConfig(this.db),
       'clients.list': () => listClients(this.db),
       'connections.list': () => listConnections(this.db),
+      'connections.test': (input: { id: string; accept: boolean }) =>
+        this.kickAfter(testConnection(this.db, this.secrets, input.id, input.accept, new Date(), { onStatus: (e) => this.events.emit('connection.status', e) })),
+      'connections.signIn': (input: { id: string }) =>
+        this.kickAfter(
+          signInConnection(
+            this.db,
+            this.secrets,
+            input.id,
+            {
+              openUrl: (url) => {
+                this.events.emit('connection.signInUrl', { connectionId: input.id, url });
+                openInBrowser(url);
+              },
+            },
+            () => new Date(),
+            { onStatus: (e) => this.events.emit('connection.status', e) },
+          ),
+        ),
       'documents.import': (input: { clientId: string; paths: string[] }) => this.kickAfter(this.pipeline.importPaths(input.clientId, input.paths)),
       'watch.scan': () => this.pipeline.scanWatchFolders(),
       'outbox.run': () => this.pipeline.deliver(),

@@ -5,7 +5,7 @@
  * point leads to one delivered copy: on start, `running` rows go back to `waiting`.
  */
 import { connectorFor } from '../connectors/registry.ts';
-import { DeliveryError, type ConnectorContext, type DeliveryClient, type DeliveryDocument, type DocumentFamily, type ExportFormat } from '../connectors/types.ts';
+import { DeliveryError, NEEDS_SIGN_IN, type ConnectorContext, type ConnectorDefinition, type ConnectorSession, type DeliveryClient, type DeliveryDocument, type DocumentFamily, type ExportFormat } from '../connectors/types.ts';
 import { extractEmbeddedPdf } from '../understanding/render/extract.ts';
 import { renderDocument } from '../understanding/render/render-file.ts';
 import { connectionSecretName } from '../../shared/config-file.ts';
@@ -23,7 +23,9 @@ export interface OutboxContext {
   now: () => Date;
   onDelivery?: (event: { deliveryId: number; state: DeliveryState; message: string | null }) => void;
   onProgress?: (event: { done: number; total: number }) => void;
-  onConnectionStatus?: (event: { connectionId: string; status: 'error'; message: string }) => void;
+  onConnectionStatus?: (event: { connectionId: string; status: 'error' | 'needs-sign-in'; message: string }) => void;
+  /** Bytes sent so far of one delivery's files (connectors report it for large files). */
+  onDeliveryProgress?: (event: { deliveryId: number; bytesSent: number; bytesTotal: number }) => void;
 }
 
 export type DeliveryState = 'queued' | 'running' | 'done' | 'waiting' | 'failed' | 'cancelled';
@@ -136,7 +138,7 @@ async function sweepPartials(ctx: OutboxContext): Promise<void> {
       continue;
     }
     const clients = (sql(db, 'SELECT id, name, accounting_file_id, fields FROM clients WHERE connection_id = ?').all(connectionId) as ClientRow[]).map(toDeliveryClient);
-    if (await cleanup(clients, connectorContext(ctx, connection))) swept.push(connectionId);
+    if (await cleanup(clients, connectorContext(ctx.secrets, connection))) swept.push(connectionId);
   }
   db.transaction(() => setConnectionsToSweep(db, connectionsToSweep(db).filter((id) => !swept.includes(id))))();
 }
@@ -152,12 +154,50 @@ function toDeliveryClient(row: ClientRow): DeliveryClient {
   return { id: row.id, name: row.name, accountingFileId: row.accounting_file_id, fields: JSON.parse(row.fields) as Record<string, unknown> };
 }
 
-function connectorContext(ctx: OutboxContext, connection: { id: string; settings: string }): ConnectorContext {
+export function connectorContext(secrets: SecretStore, connection: { id: string; settings: string }): ConnectorContext {
   return {
     connectionId: connection.id,
     settings: JSON.parse(connection.settings) as Record<string, unknown>,
-    secret: (key) => ctx.secrets.get(connectionSecretName(connection.id, key)),
+    secret: (key) => secrets.get(connectionSecretName(connection.id, key)),
+    setSecret: async (key, value) => {
+      if (value === null) await secrets.delete(connectionSecretName(connection.id, key));
+      else await secrets.set(connectionSecretName(connection.id, key), value);
+    },
   };
+}
+
+/**
+ * One outbox worker's way to a connection: a session opened on first use when the connector
+ * offers sessions (SFTP, FTP, SMTP keep their connection for the whole batch), dropped after a
+ * failed delivery (the connection may be broken), closed when the worker is done.
+ */
+class WorkerLink {
+  private session: ConnectorSession | null = null;
+  private readonly connector: ConnectorDefinition;
+  private readonly ctx: ConnectorContext;
+  constructor(connector: ConnectorDefinition, ctx: ConnectorContext) {
+    this.connector = connector;
+    this.ctx = ctx;
+  }
+
+  async deliver(doc: DeliveryDocument, client: DeliveryClient, onProgress: ConnectorContext['progress']): Promise<Awaited<ReturnType<ConnectorDefinition['deliver']>>> {
+    const ctx: ConnectorContext = onProgress ? { ...this.ctx, progress: onProgress } : this.ctx;
+    if (!this.connector.openSession) return this.connector.deliver(doc, client, ctx);
+    this.ctx.progress = onProgress;
+    try {
+      this.session ??= await this.connector.openSession(this.ctx);
+      return await this.session.deliver(doc, client);
+    } catch (error) {
+      await this.close();
+      throw error;
+    }
+  }
+
+  async close(): Promise<void> {
+    const session = this.session;
+    this.session = null;
+    if (session) await session.close().catch(() => undefined);
+  }
 }
 
 function log(db: Db, at: string, level: 'info' | 'warning' | 'error', event: string, row: { id: number; client_id: string; connection_id: string }, message: string): void {
@@ -193,14 +233,19 @@ export async function deliverDue(ctx: OutboxContext): Promise<RunSummary> {
         const perMinute = connector?.limits.perMinute;
         let next = 0;
         const worker = async () => {
-          while (next < rows.length) {
-            const row = rows[next++]!;
-            await pacerOf(ctx).wait(connectionId, perMinute);
-            if (!isConnected(ctx.db, connectionId)) return;
-            const state = await attempt(ctx, row);
-            if (state === 'done') summary.done += 1;
-            attempted += 1;
-            ctx.onProgress?.({ done: attempted, total: attempted + (sql(ctx.db, "SELECT count(*) FROM deliveries WHERE state = 'queued' OR (state = 'waiting' AND next_attempt_at <= ?)").pluck().get(ctx.now().toISOString()) as number) });
+          const link = connector ? new WorkerLink(connector, connectorContext(ctx.secrets, connectionRow(ctx.db, connectionId))) : null;
+          try {
+            while (next < rows.length) {
+              const row = rows[next++]!;
+              await pacerOf(ctx).wait(connectionId, perMinute);
+              if (!isConnected(ctx.db, connectionId)) return;
+              const state = await attempt(ctx, row, link);
+              if (state === 'done') summary.done += 1;
+              attempted += 1;
+              ctx.onProgress?.({ done: attempted, total: attempted + (sql(ctx.db, "SELECT count(*) FROM deliveries WHERE state = 'queued' OR (state = 'waiting' AND next_attempt_at <= ?)").pluck().get(ctx.now().toISOString()) as number) });
+            }
+          } finally {
+            await link?.close();
           }
         };
         await Promise.all(Array.from({ length: Math.min(concurrency, rows.length) }, worker));
@@ -218,11 +263,23 @@ function serviceOf(db: Db, connectionId: string): string {
   return (sql(db, 'SELECT service FROM connections WHERE id = ?').pluck().get(connectionId) as string | undefined) ?? '';
 }
 
+interface ConnectionRow {
+  id: string;
+  service: string;
+  settings: string;
+  format: ExportFormat;
+  pdf_alongside: number;
+}
+
+function connectionRow(db: Db, connectionId: string): ConnectionRow {
+  return sql(db, 'SELECT id, service, settings, format, pdf_alongside FROM connections WHERE id = ?').get(connectionId) as ConnectionRow;
+}
+
 function isConnected(db: Db, connectionId: string): boolean {
   return sql(db, "SELECT 1 FROM connections WHERE id = ? AND active = 1 AND status = 'connected'").get(connectionId) !== undefined;
 }
 
-async function attempt(ctx: OutboxContext, row: DueRow): Promise<DeliveryState> {
+async function attempt(ctx: OutboxContext, row: DueRow, link: WorkerLink | null): Promise<DeliveryState> {
   const { db } = ctx;
   const startedAt = ctx.now().toISOString();
   // Claim: only one attempt per row, committed before anything leaves the machine.
@@ -237,11 +294,10 @@ async function attempt(ctx: OutboxContext, row: DueRow): Promise<DeliveryState> 
     db.pragma('synchronous = FULL');
   }
   if (claimed === 0) return 'running';
-  const connection = sql(db, 'SELECT id, service, settings, format, pdf_alongside FROM connections WHERE id = ?').get(row.connection_id) as { id: string; service: string; settings: string; format: ExportFormat; pdf_alongside: number };
+  const connection = connectionRow(db, row.connection_id);
   const client = toDeliveryClient(sql(db, 'SELECT id, name, accounting_file_id, fields FROM clients WHERE id = ?').get(row.client_id) as ClientRow);
-  const connector = connectorFor(connection.service);
   try {
-    if (!connector) throw new DeliveryError('fatal-connection', 'unknown-service', `This version of Ledgerdrop has no "${connection.service}" connector.`);
+    if (!link) throw new DeliveryError('fatal-connection', 'unknown-service', `This version of Ledgerdrop has no "${connection.service}" connector.`);
     const summary = JSON.parse(row.summary) as { number: string | null; issueDate: string | null; supplier: string | null; customer: string | null };
     const doc: DeliveryDocument = {
       deliveryId: `${row.client_id}/${row.connection_id}/${row.sha256}/main`,
@@ -255,7 +311,8 @@ async function attempt(ctx: OutboxContext, row: DueRow): Promise<DeliveryState> 
       meta: { number: summary.number, issueDate: summary.issueDate, supplier: summary.supplier, customer: summary.customer },
       files: await filesFor(row, ctx.store.get(row.sha256), connection.format, connection.pdf_alongside === 1),
     };
-    const receipt = await connector.deliver(doc, client, connectorContext(ctx, connection));
+    const { onDeliveryProgress } = ctx;
+    const receipt = await link.deliver(doc, client, onDeliveryProgress ? (bytesSent, bytesTotal) => onDeliveryProgress({ deliveryId: row.id, bytesSent, bytesTotal }) : undefined);
     const at = ctx.now().toISOString();
     db.transaction(() => {
       sql(db, "UPDATE deliveries SET state = 'done', remote_ref = ?, last_error_code = NULL, last_error_message = NULL, next_attempt_at = NULL, updated_at = ? WHERE id = ?").run(receipt.remoteRef, at, row.id);
@@ -275,6 +332,7 @@ function recordFailure(ctx: OutboxContext, row: DueRow, error: unknown): Deliver
   const iso = at.toISOString();
   let state: DeliveryState;
   let stopped = false;
+  const connectionStatus = failure.code === NEEDS_SIGN_IN ? 'needs-sign-in' : 'error';
   db.transaction(() => {
     if (failure.failure === 'retry') {
       state = 'waiting';
@@ -288,14 +346,15 @@ function recordFailure(ctx: OutboxContext, row: DueRow, error: unknown): Deliver
       sql(db, "UPDATE deliveries SET state = 'failed', next_attempt_at = NULL, last_error_code = ?, last_error_message = ?, updated_at = ? WHERE id = ?").run(failure.code, failure.message, iso, row.id);
       log(db, iso, 'error', 'delivery.failed', row, `${row.original_name}: ${failure.message}`);
     } else {
-      // The connection itself is broken: this delivery waits, and the connection stops until the user fixes it.
+      // The connection itself is broken: this delivery waits, and the connection stops until the user fixes it
+      // (signs in again when that is what it needs).
       state = 'waiting';
       sql(db, "UPDATE deliveries SET state = 'waiting', next_attempt_at = ?, last_error_code = ?, last_error_message = ?, updated_at = ? WHERE id = ?").run(iso, failure.code, failure.message, iso, row.id);
-      stopped = sql(db, "UPDATE connections SET status = 'error', status_message = ?, updated_at = ? WHERE id = ? AND status != 'error'").run(failure.message, iso, row.connection_id).changes > 0;
+      stopped = sql(db, "UPDATE connections SET status = ?, status_message = ?, updated_at = ? WHERE id = ? AND status = 'connected'").run(connectionStatus, failure.message, iso, row.connection_id).changes > 0;
       log(db, iso, 'error', 'connection.error', row, `Connection ${row.connection_id} stopped: ${failure.message}`);
     }
   })();
-  if (stopped) ctx.onConnectionStatus?.({ connectionId: row.connection_id, status: 'error', message: failure.message });
+  if (stopped) ctx.onConnectionStatus?.({ connectionId: row.connection_id, status: connectionStatus, message: failure.message });
   ctx.onDelivery?.({ deliveryId: row.id, state: state!, message: failure.message });
   return state!;
 }

@@ -26,6 +26,7 @@ export interface PipelineOptions {
   onDelivery?: (event: { deliveryId: number; state: string; message: string | null }) => void;
   onProgress?: (event: { kind: 'import' | 'delivery'; done: number; total: number }) => void;
   onConnectionStatus?: (event: { connectionId: string; status: 'connected' | 'needs-sign-in' | 'error'; message: string | null }) => void;
+  onDeliveryProgress?: (event: { deliveryId: number; bytesSent: number; bytesTotal: number }) => void;
 }
 
 function report(files: IntakeOutcome[], baseline = 0): IntakeReport {
@@ -201,9 +202,10 @@ export class Pipeline {
   async deliver(): Promise<RunSummary> {
     const ctx: Parameters<typeof deliverDue>[0] = { db: this.options.db, store: this.store, secrets: this.options.secrets, now: this.now };
     if (this.options.onDelivery) ctx.onDelivery = this.options.onDelivery;
-    const { onProgress, onConnectionStatus } = this.options;
+    const { onProgress, onConnectionStatus, onDeliveryProgress } = this.options;
     if (onProgress) ctx.onProgress = (e) => onProgress({ kind: 'delivery', ...e });
     if (onConnectionStatus) ctx.onConnectionStatus = onConnectionStatus;
+    if (onDeliveryProgress) ctx.onDeliveryProgress = onDeliveryProgress;
     return deliverDue(ctx);
   }
 

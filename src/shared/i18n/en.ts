@@ -3,6 +3,12 @@
  * (the `Messages` type enforces it at compile time; test/unit/i18n.test.ts checks it at run time).
  * `{name}` placeholders are filled by `translate()`.
  */
+import { localFolderMessages } from './connectors/local-folder.ts';
+import { sftpMessages } from './connectors/sftp.ts';
+import { ftpMessages } from './connectors/ftp.ts';
+import { emailMessages } from './connectors/email.ts';
+import { dropboxMessages } from './connectors/dropbox.ts';
+
 export const en = {
   'app.name': 'Ledgerdrop',
   'app.tagline': 'Every invoice and bank statement in the right accounting package, exactly once.',
@@ -50,6 +56,13 @@ export const en = {
   'tray.pauseUntilResumed': 'Until I resume',
   'tray.resume': 'Resume now',
   'tray.quit': 'Quit Ledgerdrop',
+
+  // Each connector's words live next to each other in ./connectors/.
+  ...localFolderMessages.en,
+  ...sftpMessages.en,
+  ...ftpMessages.en,
+  ...emailMessages.en,
+  ...dropboxMessages.en,
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -1,3 +1,8 @@
+import { localFolderMessages } from './connectors/local-folder.ts';
+import { sftpMessages } from './connectors/sftp.ts';
+import { ftpMessages } from './connectors/ftp.ts';
+import { emailMessages } from './connectors/email.ts';
+import { dropboxMessages } from './connectors/dropbox.ts';
 import type { Messages } from './en.ts';
 
 export const fr: Messages = {
@@ -47,4 +52,11 @@ export const fr: Messages = {
   'tray.pauseUntilResumed': 'Jusqu’à la reprise',
   'tray.resume': 'Reprendre maintenant',
   'tray.quit': 'Quitter Ledgerdrop',
+
+  // Each connector's words live next to each other in ./connectors/.
+  ...localFolderMessages.fr,
+  ...sftpMessages.fr,
+  ...ftpMessages.fr,
+  ...emailMessages.fr,
+  ...dropboxMessages.fr,
 };

@@ -1,3 +1,8 @@
+import { localFolderMessages } from './connectors/local-folder.ts';
+import { sftpMessages } from './connectors/sftp.ts';
+import { ftpMessages } from './connectors/ftp.ts';
+import { emailMessages } from './connectors/email.ts';
+import { dropboxMessages } from './connectors/dropbox.ts';
 import type { Messages } from './en.ts';
 
 export const nl: Messages = {
@@ -47,4 +52,11 @@ export const nl: Messages = {
   'tray.pauseUntilResumed': 'Tot ik hervat',
   'tray.resume': 'Nu hervatten',
   'tray.quit': 'Ledgerdrop afsluiten',
+
+  // Each connector's words live next to each other in ./connectors/.
+  ...localFolderMessages.nl,
+  ...sftpMessages.nl,
+  ...ftpMessages.nl,
+  ...emailMessages.nl,
+  ...dropboxMessages.nl,
 };

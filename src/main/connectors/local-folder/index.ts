@@ -203,7 +203,7 @@ export const localFolderConnector: ConnectorDefinition = {
     { key: 'pathTemplate', type: 'path-template', required: false, default: DEFAULT_PATH_TEMPLATE, scope: 'connection', helpKey: 'connector.localFolder.field.pathTemplate' },
     { key: 'subfolder', type: 'text', required: false, scope: 'client', helpKey: 'connector.localFolder.field.subfolder' },
   ],
-  auth: { type: 'none' },
+  auth: ['none'],
   limits: { concurrency: 4 },
   test,
   deliver,
