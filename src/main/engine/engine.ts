@@ -20,6 +20,7 @@ import { Pipeline } from '../pipeline/pipeline.ts';
 import { KeyringSecretStore } from '../secrets/keyring-store.ts';
 import type { SecretStore } from '../secrets/secret-store.ts';
 import { openDatabase, type Db } from '../store/database.ts';
+import { releaseDurable } from '../store/group-commit.ts';
 import { serveControl } from './control-socket.ts';
 import { EngineError } from './errors.ts';
 import { EngineEvents, type EventListener } from './events.ts';
@@ -216,6 +217,8 @@ class EngineImpl implements Engine {
     this.control = null;
     await this.agent?.stop();
     this.agent = null;
+    await this.pipeline.close();
+    await releaseDurable(this.db);
     if (this.db.open) {
       this.db.pragma('wal_checkpoint(TRUNCATE)');
       this.db.close();

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
+import { access, mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /**
@@ -10,6 +11,7 @@ export class ContentStore {
   private readonly root: string;
   private readonly shards = new Set<string>();
   private swept = false;
+  private sequence = 0;
 
   constructor(home: string) {
     this.root = join(home, 'documents');
@@ -17,7 +19,7 @@ export class ContentStore {
 
   /**
    * Removes `<sha256>.<pid>.tmp` files a killed process left behind (found by the crash test). Safe:
-   * only one engine uses a data folder, and put() is synchronous, so none of ours is half-way.
+   * only one engine uses a data folder, and it runs before this store's first put().
    */
   private sweepTemps(): void {
     this.swept = true;
@@ -34,7 +36,7 @@ export class ContentStore {
       } catch {
         continue;
       }
-      for (const name of names) if (/^[0-9a-f]{64}\.\d+\.tmp$/.test(name)) rmSync(join(this.root, shard, name), { force: true });
+      for (const name of names) if (/^[0-9a-f]{64}\.\d+(\.\d+)?\.tmp$/.test(name)) rmSync(join(this.root, shard, name), { force: true });
     }
   }
 
@@ -42,35 +44,43 @@ export class ContentStore {
     return join(this.root, sha256.slice(0, 2), sha256);
   }
 
-  /** Stores bytes durably (temp file, fsync, rename, fsync folder); a no-op when already there. */
-  put(bytes: Uint8Array, sha256 = createHash('sha256').update(bytes).digest('hex')): string {
+  /**
+   * Stores bytes durably (temp file, fsync, rename, fsync folder); a no-op when already there.
+   * Everything runs on the thread pool, so the engine keeps working (on other documents,
+   * deliveries) while the disk syncs. Two puts of the same bytes at once write distinct temp files
+   * and rename the same content over each other: harmless.
+   */
+  async put(bytes: Uint8Array, sha256 = createHash('sha256').update(bytes).digest('hex')): Promise<string> {
     if (!this.swept) this.sweepTemps();
     const path = this.pathOf(sha256);
-    if (existsSync(path)) return sha256;
+    if (await access(path).then(() => true, () => false)) return sha256;
     const dir = join(this.root, sha256.slice(0, 2));
     if (!this.shards.has(dir)) {
-      mkdirSync(dir, { recursive: true });
+      await mkdir(dir, { recursive: true });
       this.shards.add(dir);
     }
-    const temp = `${path}.${process.pid}.tmp`;
-    const fd = openSync(temp, 'w');
+    const temp = `${path}.${process.pid}.${(this.sequence += 1)}.tmp`;
+    const file = await open(temp, 'w');
     try {
-      writeSync(fd, bytes);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
+      await file.writeFile(bytes);
+      await file.datasync();
+    } catch (error) {
+      await file.close().catch(() => undefined);
+      await rm(temp, { force: true });
+      throw error;
     }
-    renameSync(temp, path);
-    const dirFd = openSync(dir, 'r');
+    await file.close();
+    await rename(temp, path);
+    const folder = await open(dir, 'r');
     try {
-      fsyncSync(dirFd);
+      await folder.sync();
     } finally {
-      closeSync(dirFd);
+      await folder.close();
     }
     return sha256;
   }
 
-  get(sha256: string): Buffer {
-    return readFileSync(this.pathOf(sha256));
+  get(sha256: string): Promise<Buffer> {
+    return readFile(this.pathOf(sha256));
   }
 }

@@ -10,8 +10,9 @@ import { basename } from 'node:path';
 import type { EngineSettings } from '../../shared/contract.ts';
 import type { DocumentFamily } from '../connectors/types.ts';
 import { sql, type Db } from '../store/database.ts';
+import { commitNormal, durable } from '../store/group-commit.ts';
 import { DEFAULT_ARCHIVE_LIMITS, readZip } from '../understanding/archive.ts';
-import { inspectBuffer, type InspectResult } from '../understanding/inspect.ts';
+import { inspectBuffer, type InspectOptions, type InspectResult } from '../understanding/inspect.ts';
 import type { ContentStore } from './content-store.ts';
 
 export const MAX_DOCUMENT_BYTES = 100 * 1024 * 1024;
@@ -21,6 +22,8 @@ export interface IntakeContext {
   store: ContentStore;
   settings: () => EngineSettings;
   now: () => Date;
+  /** Understands a file; defaults to inspectBuffer on this thread (the engine passes its worker pool). */
+  inspect?: (bytes: Uint8Array, options: InspectOptions & { name: string }) => Promise<InspectResult>;
   /** Tells the engine's listeners (UI, CLI) what happened. */
   onDocument?: (event: { clientId: string; documentId: number; name: string; outcome: IntakeOutcome['outcome'] }) => void;
 }
@@ -136,17 +139,22 @@ export async function intakeBytes(
   const existing = sql(db, 'SELECT id FROM documents WHERE client_id = ? AND sha256 = ?').get(input.clientId, sha256) as { id: number } | undefined;
   if (existing) return { name: input.name, outcome: 'duplicate', documentId: existing.id, waiting: null, queued: 0 };
 
-  const result = await inspectBuffer(input.bytes, { name: input.name, clientIds: JSON.parse(client.identifiers) as string[] });
+  const result = await (ctx.inspect ?? inspectBuffer)(input.bytes, { name: input.name, clientIds: JSON.parse(client.identifiers) as string[] });
   if (result.kind === 'archive' && !result.error) return intakeArchive(ctx, input);
 
-  ctx.store.put(input.bytes, sha256);
+  await ctx.store.put(input.bytes, sha256);
   const now = ctx.now().toISOString();
   const review = reviewReason(result, ctx.settings());
   const family = familyOf(result);
   // Fix (crash test, test/integration/exactly-once.test.ts): the document and its delivery are one
   // commit. They were two, so a process killed between them left a document with no delivery, and
   // taking the file in again only said "duplicate": the document was never delivered.
-  const { documentId, queued } = db.transaction(() => {
+  // Group commit (store/group-commit.ts): the commit does not block the engine for its fsync; the
+  // outcome is reported only once it is on disk.
+  const committed = commitNormal(db, () => {
+    // The same bytes may have been taken in meanwhile (the same file dropped twice at once).
+    const twin = sql(db, 'SELECT id FROM documents WHERE client_id = ? AND sha256 = ?').get(input.clientId, sha256) as { id: number } | undefined;
+    if (twin) return { documentId: twin.id, queued: -1 };
     const info = sql(db, 
         `INSERT INTO documents (client_id, sha256, original_name, source, source_path, size, kind, format, family, direction, summary, baseline, review_reason, received_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -161,7 +169,10 @@ export async function intakeBytes(
       `${input.name}: ${result.kind}${result.format ? ` (${result.format})` : ''}${result.direction && result.direction !== 'unknown' ? `, ${result.direction}` : ''}${review ? ` — held for review: ${review}` : ''}`,
     );
     return { documentId: id, queued: queueDeliveries(db, id, now) };
-  })();
+  });
+  await durable(db);
+  if (committed.queued < 0) return { name: input.name, outcome: 'duplicate', documentId: committed.documentId, waiting: null, queued: 0 };
+  const { documentId, queued } = committed;
   ctx.onDocument?.({ clientId: input.clientId, documentId, name: input.name, outcome: 'added' });
   return { name: input.name, outcome: 'added', documentId, waiting: queued ? null : waitingReason(db, documentId), queued, understood: !result.error && family !== null };
 }

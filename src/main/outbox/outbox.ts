@@ -12,6 +12,7 @@ import { connectionSecretName } from '../../shared/config-file.ts';
 import type { ContentStore } from '../intake/content-store.ts';
 import type { SecretStore } from '../secrets/secret-store.ts';
 import { sql, type Db } from '../store/database.ts';
+import { commitNormal, durable } from '../store/group-commit.ts';
 import { nextDelayMs } from './backoff.ts';
 import { pausedUntil } from './controls.ts';
 import { Pacer } from './pacer.ts';
@@ -286,13 +287,7 @@ async function attempt(ctx: OutboxContext, row: DueRow, link: WorkerLink | null)
   // The claim need not reach the disk before the attempt: if the process dies first, the row is still
   // queued or waiting and is simply attempted again (connectors are idempotent). So it is committed
   // without its own fsync; the outcome's FULL commit below syncs it along.
-  db.pragma('synchronous = NORMAL');
-  let claimed: number;
-  try {
-    claimed = sql(db, "UPDATE deliveries SET state = 'running', attempts = attempts + 1, updated_at = ? WHERE id = ? AND state IN ('queued', 'waiting')").run(startedAt, row.id).changes;
-  } finally {
-    db.pragma('synchronous = FULL');
-  }
+  const claimed = commitNormal(db, () => sql(db, "UPDATE deliveries SET state = 'running', attempts = attempts + 1, updated_at = ? WHERE id = ? AND state IN ('queued', 'waiting')").run(startedAt, row.id).changes);
   if (claimed === 0) return 'running';
   const connection = connectionRow(db, row.connection_id);
   const client = toDeliveryClient(sql(db, 'SELECT id, name, accounting_file_id, fields FROM clients WHERE id = ?').get(row.client_id) as ClientRow);
@@ -309,15 +304,19 @@ async function attempt(ctx: OutboxContext, row: DueRow, link: WorkerLink | null)
       originalName: row.original_name,
       receivedAt: row.received_at,
       meta: { number: summary.number, issueDate: summary.issueDate, supplier: summary.supplier, customer: summary.customer },
-      files: await filesFor(row, ctx.store.get(row.sha256), connection.format, connection.pdf_alongside === 1),
+      files: await filesFor(row, await ctx.store.get(row.sha256), connection.format, connection.pdf_alongside === 1),
     };
     const { onDeliveryProgress } = ctx;
     const receipt = await link.deliver(doc, client, onDeliveryProgress ? (bytesSent, bytesTotal) => onDeliveryProgress({ deliveryId: row.id, bytesSent, bytesTotal }) : undefined);
     const at = ctx.now().toISOString();
-    db.transaction(() => {
+    // Group commit (store/group-commit.ts): the engine goes on with other deliveries while this
+    // outcome is synced; it is reported once on disk. Until then a crash means one more attempt,
+    // which the connector recognises as already delivered.
+    commitNormal(db, () => {
       sql(db, "UPDATE deliveries SET state = 'done', remote_ref = ?, last_error_code = NULL, last_error_message = NULL, next_attempt_at = NULL, updated_at = ? WHERE id = ?").run(receipt.remoteRef, at, row.id);
       log(db, at, 'info', 'delivery.done', row, `${row.original_name} delivered${receipt.alreadyThere ? ' (it was already there)' : ''}: ${receipt.remoteRef.split('\n')[0]}`);
-    })();
+    });
+    await durable(db);
     ctx.onDelivery?.({ deliveryId: row.id, state: 'done', message: null });
     return 'done';
   } catch (error) {

@@ -15,6 +15,7 @@ import { cancel, pause, pausedUntil, resume, retry } from '../outbox/controls.ts
 import { deliverDue, recoverInterrupted, type RunSummary } from '../outbox/outbox.ts';
 import type { SecretStore } from '../secrets/secret-store.ts';
 import type { Db } from '../store/database.ts';
+import { InspectPool } from '../understanding/inspect-pool.ts';
 
 export interface PipelineOptions {
   db: Db;
@@ -80,6 +81,7 @@ async function moveAside(folder: string, file: string, sub: 'processed' | 'faile
 export class Pipeline {
   private readonly options: PipelineOptions;
   private readonly store: ContentStore;
+  private readonly inspectPool = new InspectPool();
   private readonly now: () => Date;
 
   constructor(options: PipelineOptions) {
@@ -90,7 +92,7 @@ export class Pipeline {
   }
 
   private get intake(): IntakeContext {
-    const ctx: IntakeContext = { db: this.options.db, store: this.store, settings: this.options.settings, now: this.now };
+    const ctx: IntakeContext = { db: this.options.db, store: this.store, settings: this.options.settings, now: this.now, inspect: (bytes, options) => this.inspectPool.inspect(bytes, options) };
     if (this.options.onDocument) ctx.onDocument = this.options.onDocument;
     return ctx;
   }
@@ -197,6 +199,11 @@ export class Pipeline {
     const at = this.now().toISOString();
     this.options.db.prepare("UPDATE deliveries SET next_attempt_at = ? WHERE state = 'waiting'").run(at);
     return { scanned, delivered: await this.deliver() };
+  }
+
+  /** Stops the understanding worker; the engine calls it when it closes. */
+  async close(): Promise<void> {
+    await this.inspectPool.close();
   }
 
   async deliver(): Promise<RunSummary> {

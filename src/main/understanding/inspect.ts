@@ -117,6 +117,11 @@ function withError(result: InspectResult, code: string, message: string): Inspec
   return result;
 }
 
+/** The result for a file that could not be understood at all (e.g. its inspection ran out of memory). */
+export function failedInspection(file: string, sha256: string | null, code: string, message: string): InspectResult {
+  return withError(base(file, sha256), code, message);
+}
+
 function mb(n: number): string {
   return `${(n / (1024 * 1024)).toFixed(1)} MB`;
 }
