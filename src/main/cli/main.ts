@@ -258,7 +258,8 @@ function buildProgram(io: CliIo): Command {
     .option('--json', 'print one JSON object')
     .action(async (id: string, opts: { accept?: boolean; json?: boolean }) => {
       const result = await invoke('connections.test', { id, accept: Boolean(opts.accept) });
-      print(Boolean(opts.json), result, () => formatTest(result));
+      // `--json` after the subcommand is parsed by `connections` itself (it has the same option).
+      print(Boolean(opts.json ?? connectionsCommand.opts<{ json?: boolean }>().json), result, () => formatTest(result));
       if (!result.ok) throw new CliExit(1);
     });
 
@@ -277,7 +278,7 @@ function buildProgram(io: CliIo): Command {
           stop();
         }
       });
-      print(Boolean(opts.json), result, () => formatTest(result));
+      print(Boolean(opts.json ?? connectionsCommand.opts<{ json?: boolean }>().json), result, () => formatTest(result));
       if (!result.ok) throw new CliExit(1);
     });
 
