@@ -107,6 +107,7 @@ function checkConfig(db: Db, config: ConfigFile, secretValues: Readonly<Record<s
       const given = field.secret ? key(c.secrets, field.key) || hasSecret(connectionSecretName(c.id, field.key)) : key(c.settings, field.key);
       if (!given) problems.push(`${at}.${field.secret ? 'secrets' : 'settings'}.${field.key}: required by ${connector.id}`);
     }
+    for (const p of connector.checkSettings?.(c.settings) ?? []) problems.push(`${at}.settings${p.key ? `.${p.key}` : ''}: ${p.problem}`);
   });
 
   const clientIds = new Set<string>();
@@ -153,6 +154,8 @@ function checkClient(client: ClientConfig, at: string, config: ConfigFile, famil
       }
     }
     for (const field of declared.values()) if (field.required && field.default === undefined && !key(client.fields, field.key)) problems.push(`${at}.fields.${field.key}: required by ${connector.id}`);
+    const settings = config.connections.find((c) => c.id === client.connection)?.settings ?? {};
+    for (const p of connector.checkClientFields?.(client.fields, settings) ?? []) problems.push(`${at}.fields${p.key ? `.${p.key}` : ''}: ${p.problem}`);
   }
   return problems;
 }

@@ -129,6 +129,14 @@ export interface ConnectorDefinition {
    * OAuth sign-in in the browser (then `signIn` exists). Email offers both.
    */
   auth: readonly ('none' | 'password' | 'private-key' | 'oauth')[];
+  /**
+   * Checks what the field declarations cannot (a template's variables, settings that only make
+   * sense together), so `config apply` and the wizard refuse them up front instead of the first
+   * delivery stopping the connection. Each problem names its key (`settings.<key>`, `fields.<key>`),
+   * or '' for a problem of the settings as a whole.
+   */
+  checkSettings?(settings: Readonly<Record<string, unknown>>): readonly { key: string; problem: string }[];
+  checkClientFields?(fields: Readonly<Record<string, unknown>>, settings: Readonly<Record<string, unknown>>): readonly { key: string; problem: string }[];
   limits: ConnectorLimits;
   test(ctx: ConnectorContext): Promise<TestResult>;
   /** Sends one document idempotently; throws DeliveryError (or anything, which counts as retry). */
