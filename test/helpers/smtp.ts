@@ -1,6 +1,7 @@
 /**
  * A real SMTP server (smtp-server, in this process) on 127.0.0.1 for e-mail delivery tests:
- * STARTTLS with a fresh self-signed certificate, AUTH PLAIN/LOGIN with generated credentials, every
+ * STARTTLS with a fresh self-signed certificate, AUTH PLAIN/LOGIN with generated credentials (and
+ * XOAUTH2 when `checkAccessToken` is given), every
  * accepted message parsed with mailparser and kept in `messages`. Needs no root.
  *
  *   const smtp = await startSmtpServer();
@@ -9,6 +10,9 @@
  *   const [message] = await smtp.waitForMessages(1);
  *   smtp.failNext(1, { code: 451, message: 'Try again later' });   // next DATA gets 451
  *   smtp.dropConnectionDuringData(1);                              // next DATA: socket destroyed
+ *   smtp.rejectRecipient('x@y.test', { code: 550 });               // RCPT TO:<x@y.test> refused
+ *   smtp.rejectSender('a@b.test', { code: 553 });                  // MAIL FROM:<a@b.test> refused
+ *   smtp.attempts                                                  // every DATA read in full, refused ones too
  *   await smtp.stop();
  */
 import { randomBytes } from 'node:crypto';
@@ -35,6 +39,13 @@ export interface SmtpServerOptions {
   username?: string;
   /** Default: generated. */
   password?: string;
+  /**
+   * Also offer AUTH XOAUTH2 (Microsoft 365, Gmail): this decides whether a bearer token is good for
+   * a user. A refused token gets Google's 334 JSON challenge, then 535 — as the real servers do.
+   */
+  checkAccessToken?: (user: string, accessToken: string) => boolean;
+  /** Refuse the STARTTLS command itself (a server without TLS), not only leave it out of EHLO. Default false. */
+  disableStartTls?: boolean;
 }
 
 export interface ReceivedAttachment {
@@ -66,6 +77,16 @@ export interface ReceivedMessage {
   receivedAt: Date;
 }
 
+/** A message the server read in full, whatever it answered. */
+export interface DataAttempt {
+  /** The Message-ID header, as it appears in the message (with angle brackets). */
+  messageId: string | undefined;
+  envelope: { from: string; to: string[] };
+  /** The reply code given (250 when accepted). */
+  code: number;
+  raw: Buffer;
+}
+
 export interface SmtpFault {
   /** SMTP reply code, e.g. 451 (temporary) or 550 (permanent). */
   code: number;
@@ -84,14 +105,22 @@ export interface TestSmtpServer {
   readonly messages: ReceivedMessage[];
   /** Every DATA transfer the server saw, accepted or not (faults included). */
   readonly dataAttempts: number;
+  /** Every message read in full, in arrival order, with the reply it got (refused ones too; not the dropped ones). */
+  readonly attempts: DataAttempt[];
   /** Connection/protocol errors the server reported (e.g. ECONNRESET after a drop). */
   readonly errors: Error[];
   /** The next `count` DATA commands are answered with `fault` (default 451) after the message was read. */
   failNext(count: number, fault?: SmtpFault): void;
   /** The next `count` DATA commands get their socket destroyed while the message is being received. */
   dropConnectionDuringData(count: number): void;
+  /** Every RCPT TO this address (case-insensitive) is answered with `fault` (default 550) until reset. */
+  rejectRecipient(address: string, fault?: SmtpFault): void;
+  /** Every MAIL FROM this address (case-insensitive) is answered with `fault` (default 553) until reset. */
+  rejectSender(address: string, fault?: SmtpFault): void;
   /** Resolves with `messages` once at least `count` were accepted; rejects after `timeoutMs` (default 10 s). */
   waitForMessages(count: number, timeoutMs?: number): Promise<ReceivedMessage[]>;
+  /** Closes every open client connection now, as a server does after its idle timeout. */
+  disconnectAll(): void;
   /** Forgets received messages, pending faults and errors. */
   reset(): void;
   /** Closes the listener and every open connection. Idempotent. */
@@ -106,6 +135,13 @@ interface SmtpError extends Error {
 
 function smtpError(code: number, message: string): SmtpError {
   return Object.assign(new Error(message), { responseCode: code });
+}
+
+/** The Message-ID header of a raw message (unfolded), without parsing the rest. */
+function messageIdOf(raw: Buffer): string | undefined {
+  const end = raw.indexOf('\r\n\r\n');
+  const head = raw.subarray(0, end === -1 ? raw.length : end).toString('latin1').replace(/\r\n[ \t]+/g, ' ');
+  return /^message-id:\s*(.+)$/im.exec(head)?.[1]?.trim();
 }
 
 function readAll(stream: SMTPServerDataStream, onFirstChunk?: () => void): Promise<Buffer> {
@@ -134,6 +170,9 @@ export async function startSmtpServer(options: SmtpServerOptions = {}): Promise<
   const messages: ReceivedMessage[] = [];
   const errors: Error[] = [];
   const actions: Action[] = [];
+  const attempts: DataAttempt[] = [];
+  const refusedRecipients = new Map<string, Required<SmtpFault>>();
+  const refusedSenders = new Map<string, Required<SmtpFault>>();
   const waiters = new Set<() => void>();
   let dataAttempts = 0;
 
@@ -152,7 +191,8 @@ export async function startSmtpServer(options: SmtpServerOptions = {}): Promise<
     key: cert.key,
     cert: cert.cert,
     hideSTARTTLS: options.hideStartTls ?? false,
-    authMethods: ['PLAIN', 'LOGIN'],
+    disabledCommands: options.disableStartTls ? ['STARTTLS'] : [],
+    authMethods: options.checkAccessToken ? ['PLAIN', 'LOGIN', 'XOAUTH2'] : ['PLAIN', 'LOGIN'],
     authOptional: options.authOptional ?? false,
     allowInsecureAuth: options.allowInsecureAuth ?? false,
     size: options.size,
@@ -162,11 +202,25 @@ export async function startSmtpServer(options: SmtpServerOptions = {}): Promise<
     disableReverseLookup: true,
     closeTimeout: 1000,
     onAuth(auth, _session, callback) {
+      if (auth.method === 'XOAUTH2') {
+        const user = auth.username ?? '';
+        if (options.checkAccessToken?.(user, auth.accessToken ?? '')) callback(null, { user });
+        else callback(null, { data: { status: '401', schemes: 'bearer', scope: 'https://mail.google.com/' } });
+        return;
+      }
       if ((auth.method === 'PLAIN' || auth.method === 'LOGIN') && auth.username === username && auth.password === password) {
         callback(null, { user: username });
       } else {
         callback(smtpError(535, 'Authentication credentials invalid'));
       }
+    },
+    onMailFrom(address, _session, callback) {
+      const fault = refusedSenders.get(address.address.toLowerCase());
+      callback(fault ? smtpError(fault.code, fault.message) : undefined);
+    },
+    onRcptTo(address, _session, callback) {
+      const fault = refusedRecipients.get(address.address.toLowerCase());
+      callback(fault ? smtpError(fault.code, fault.message) : undefined);
     },
     onData(stream, session, callback) {
       dataAttempts++;
@@ -179,17 +233,20 @@ export async function startSmtpServer(options: SmtpServerOptions = {}): Promise<
           .finally(() => dropSocket(session));
         return; // no reply: the connection is gone
       }
+      const envelope = {
+        from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+        to: session.envelope.rcptTo.map((rcpt) => rcpt.address),
+      };
       readAll(stream)
         .then(async (raw) => {
+          const code = action?.kind === 'fail' ? action.fault.code : stream.sizeExceeded ? 552 : 250;
+          attempts.push({ messageId: messageIdOf(raw), envelope, code, raw });
           if (action?.kind === 'fail') throw smtpError(action.fault.code, action.fault.message);
           if (stream.sizeExceeded) throw smtpError(552, 'Message exceeds the size limit');
           const parsed = await simpleParser(raw);
           const tlsOptions = session.tlsOptions;
           messages.push({
-            envelope: {
-              from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
-              to: session.envelope.rcptTo.map((rcpt) => rcpt.address),
-            },
+            envelope,
             subject: parsed.subject,
             text: parsed.text,
             html: parsed.html,
@@ -256,6 +313,7 @@ export async function startSmtpServer(options: SmtpServerOptions = {}): Promise<
     get dataAttempts() {
       return dataAttempts;
     },
+    attempts,
     errors,
     failNext(count, fault = { code: 451 }) {
       const full = { code: fault.code, message: fault.message ?? (fault.code >= 500 ? 'Message rejected (test fault)' : 'Try again later (test fault)') };
@@ -263,6 +321,12 @@ export async function startSmtpServer(options: SmtpServerOptions = {}): Promise<
     },
     dropConnectionDuringData(count) {
       for (let i = 0; i < count; i++) actions.push({ kind: 'drop' });
+    },
+    rejectRecipient(address, fault = { code: 550 }) {
+      refusedRecipients.set(address.toLowerCase(), { code: fault.code, message: fault.message ?? 'Mailbox unavailable (test fault)' });
+    },
+    rejectSender(address, fault = { code: 553 }) {
+      refusedSenders.set(address.toLowerCase(), { code: fault.code, message: fault.message ?? 'Sender address rejected (test fault)' });
     },
     waitForMessages(count, timeoutMs = 10_000) {
       return new Promise((resolve, reject) => {
@@ -281,9 +345,15 @@ export async function startSmtpServer(options: SmtpServerOptions = {}): Promise<
         check();
       });
     },
+    disconnectAll() {
+      for (const connection of server.connections) connection._socket.destroy();
+    },
     reset() {
       messages.length = 0;
       actions.length = 0;
+      attempts.length = 0;
+      refusedRecipients.clear();
+      refusedSenders.clear();
       errors.length = 0;
       dataAttempts = 0;
     },
