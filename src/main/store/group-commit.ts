@@ -13,7 +13,7 @@
  * callers act on a commit (report it, move the original, deliver) only after that.
  */
 import { open, type FileHandle } from 'node:fs/promises';
-import type { Db } from './database.ts';
+import { sql, type Db } from './database.ts';
 
 interface SyncState {
   handle: FileHandle | null;
@@ -36,11 +36,11 @@ function stateOf(db: Db): SyncState {
 
 /** Runs `fn` in one transaction committed with synchronous = NORMAL; follow with `await durable(db)`. */
 export function commitNormal<T>(db: Db, fn: () => T): T {
-  db.pragma('synchronous = NORMAL');
+  sql(db, 'PRAGMA synchronous = NORMAL').run();
   try {
     return db.transaction(fn)();
   } finally {
-    db.pragma('synchronous = FULL');
+    sql(db, 'PRAGMA synchronous = FULL').run();
   }
 }
 
