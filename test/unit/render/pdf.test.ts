@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { PDF_FOOTER_TEXT, PDF_PRODUCER, pdfText, renderInvoicePdf } from '../../../src/main/understanding/render/pdf.ts';
+import { PDF_FOOTER_TEXT, PDF_PRODUCER, displayCompact, money, pdfText, renderInvoicePdf } from '../../../src/main/understanding/render/pdf.ts';
 import { invoiceWithLines, line, party } from './fixtures.ts';
 import { readPdfText } from './pdf-text.ts';
 
@@ -12,6 +12,29 @@ const sha256 = (b: Uint8Array): string => createHash('sha256').update(b).digest(
 
 /** Rows that fit on a continuation page: (page height - top margin - footer zone - table header) / row height. */
 const ROWS_PER_FULL_PAGE = Math.floor((841.89 - 40 - 56 - 16) / 17);
+
+describe('numbers for display', () => {
+  it('shows amounts with at least 2 decimals, without losing digits or length', () => {
+    expect(money('484')).toBe('484.00');
+    expect(money('-1500')).toBe('-1500.00');
+    expect(money('1.2345')).toBe('1.2345');
+    expect(money('1.2300')).toBe('1.2300');
+    expect(money(' .5 ')).toBe('0.50');
+    expect(money('n/a')).toBe('n/a');
+    expect(money(null)).toBe('');
+    const long = `${'9'.repeat(90)}.5`; // longer than the validation rules read: still a number here
+    expect(money(long)).toBe(`${long}0`);
+  });
+
+  it('shows quantities and rates with as few decimals as needed', () => {
+    expect(displayCompact('2.000')).toBe('2');
+    expect(displayCompact('6.50')).toBe('6.5');
+    expect(displayCompact('-0.0')).toBe('0');
+    expect(displayCompact('+021')).toBe('21');
+    expect(displayCompact(' 1e3 ')).toBe('1e3');
+    expect(displayCompact(null)).toBe('');
+  });
+});
 
 describe('pdfText (WinAnsi-safe text)', () => {
   it('keeps Latin-1 and WinAnsi letters, and the euro sign', () => {

@@ -9,7 +9,8 @@ import { XMLParser } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import { parseCamt053 } from '../../../src/main/understanding/statements/camt053.ts';
 import { parseCoda } from '../../../src/main/understanding/statements/coda.ts';
-import { addDecimal, compareDecimal, normalizeDecimal } from '../../../src/main/understanding/statements/decimal.ts';
+import { add, canonical, cmp, decimal, parseDecimal } from '../../../src/main/understanding/decimal.ts';
+import { AMOUNT_SYNTAX } from '../../../src/main/understanding/statements/common.ts';
 import { looksLikeMt940 } from '../../../src/main/understanding/statements/detect.ts';
 import { parseMt940 } from '../../../src/main/understanding/statements/mt940.ts';
 import type { StatementFormat, StatementParseResult } from '../../../src/main/understanding/statements/types.ts';
@@ -46,6 +47,12 @@ function statementFormatOf(file: string): StatementFormat | null {
   return null;
 }
 
+/** The canonical text of an amount as the parsers read one ("0012.50" -> "12.5"), or null. */
+function normalizeDecimal(text: string): string | null {
+  const value = parseDecimal(text, AMOUNT_SYNTAX);
+  return value && canonical(value);
+}
+
 function expectConsistent(result: StatementParseResult, label: string): void {
   for (const s of result.statements) {
     expect(Number.isInteger(s.entries) && s.entries >= 0, label).toBe(true);
@@ -59,7 +66,7 @@ function expectConsistent(result: StatementParseResult, label: string): void {
     if (s.openingBalance === null || s.closingBalance === null) {
       expect(s.balanced, label).toBeNull();
     } else {
-      expect(s.balanced, label).toBe(compareDecimal(addDecimal(s.openingBalance, s.entriesTotal), s.closingBalance) === 0);
+      expect(s.balanced, label).toBe(cmp(add(decimal(s.openingBalance), decimal(s.entriesTotal)), decimal(s.closingBalance)) === 0);
     }
   }
   if (result.statements.some((s) => s.balanced === false)) {
@@ -127,7 +134,7 @@ function sourceRows(): SourceRow[] {
 }
 
 function sameAmount(actual: string | null, expected: string): boolean {
-  return actual !== null && compareDecimal(actual, expected) === 0;
+  return actual !== null && cmp(decimal(actual), decimal(expected)) === 0;
 }
 
 /** DDMMYY -> ISO (20yy). */

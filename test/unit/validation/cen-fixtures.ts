@@ -5,7 +5,7 @@
  * family needs (exemption reasons, VAT identifiers, delivery for K) is added according to the
  * categories used, so the base document breaks no CEN rule and the tests break exactly one thing.
  */
-import { add, formatDec, mul, divPow10, parseDecimal, roundCents, sub, ZERO, type Dec } from '../../../src/main/understanding/validation/rules/cen/support/decimal.ts';
+import { add, format, mul, parseDecimal, round, shift, sub, trimZeros, ZERO, type Decimal } from '../../../src/main/understanding/decimal.ts';
 import { RULESETS } from '../../../src/main/understanding/validation/rulesets.ts';
 import type { ValidationReport } from '../../../src/main/understanding/validation/types.ts';
 import { validateFile } from './validate-file.ts';
@@ -56,12 +56,12 @@ const EXEMPTION: Partial<Record<Category, string>> = {
   O: 'VATEX-EU-O',
 };
 
-const dec = (s: string): Dec => {
+const dec = (s: string): Decimal => {
   const d = parseDecimal(s);
   if (!d) throw new Error(`not a decimal: ${s}`);
   return d;
 };
-const money = (d: Dec): string => formatDec(d, 2);
+const money = (d: Decimal): string => format(trimZeros(d), 2);
 
 function category(cat: Category, rate: string | undefined, tag = 'TaxCategory', withReason = false): string {
   const percent = cat === 'O' || rate === undefined ? '' : `<cbc:Percent>${rate}</cbc:Percent>`;
@@ -89,7 +89,7 @@ export function invoiceXml(spec: InvoiceSpec = {}): string {
   const notSubject = used.has('O');
 
   // VAT breakdown: one group per (category, rate).
-  const groups = new Map<string, { cat: Category; rate: string | undefined; taxable: Dec }>();
+  const groups = new Map<string, { cat: Category; rate: string | undefined; taxable: Decimal }>();
   const group = (cat: Category, rate: string | undefined) => {
     const key = `${cat}|${rate ?? ''}`;
     let g = groups.get(key);
@@ -117,7 +117,7 @@ export function invoiceXml(spec: InvoiceSpec = {}): string {
   }
   let taxTotal = ZERO;
   const subtotals = [...groups.values()].map((g) => {
-    const tax = g.rate === undefined ? ZERO : roundCents(mul(g.taxable, divPow10(dec(g.rate), 2)));
+    const tax = g.rate === undefined ? ZERO : round(mul(g.taxable, shift(dec(g.rate), -2)), 2, 'half-ceiling');
     taxTotal = add(taxTotal, tax);
     return `<cac:TaxSubtotal><cbc:TaxableAmount currencyID="EUR">${money(g.taxable)}</cbc:TaxableAmount><cbc:TaxAmount currencyID="EUR">${money(tax)}</cbc:TaxAmount>${category(g.cat, g.rate, 'TaxCategory', true)}</cac:TaxSubtotal>`;
   });

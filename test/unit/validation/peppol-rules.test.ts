@@ -8,7 +8,8 @@
 import { describe, expect, it } from 'vitest';
 import { beMod97Ok, glnCheckOk } from '../../../src/main/understanding/identifiers.ts';
 import { greekTinOk, ibanOk } from '../../../src/main/understanding/validation/rules/peppol/checksums.ts';
-import { compareDates, decDiv, decRound, decToString, parseDecimal, parseXsDate, withinSlack, type Dec } from '../../../src/main/understanding/validation/rules/peppol/xpath.ts';
+import { decimal, format } from '../../../src/main/understanding/decimal.ts';
+import { compareDates, parseXsDate, withinSlack, xpathDiv } from '../../../src/main/understanding/validation/rules/peppol/xpath.ts';
 import { peppolRules, peppolSelfBillingRules } from '../../../src/main/understanding/validation/rules/peppol/index.ts';
 import type { RuleSet } from '../../../src/main/understanding/validation/rulesets.ts';
 import type { ValidationReport } from '../../../src/main/understanding/validation/types.ts';
@@ -749,24 +750,17 @@ describe('rule inventory', () => {
 // ---------------------------------------------------------------------------------------------
 
 describe('XPath helpers used by the rules', () => {
-  const dec = (s: string): Dec => {
-    const d = parseDecimal(s);
-    if (!d) throw new Error(s);
-    return d;
-  };
+  // xs:decimal casts and round() are the shared module's (test/unit/understanding/decimal.test.ts).
+  const dec = decimal;
 
-  it('xs:decimal casts: whitespace collapsed, no exponent, no empty value', () => {
-    for (const [s, v] of [[' 12.50 ', '12.50'], ['+3.', '3'], ['.5', '0.5'], ['-0.00', '0.00']] as const) expect(decToString(dec(s))).toBe(v);
-    for (const s of ['', ' ', '1e3', '1,5', '12.5.1', 'NaN', 'INF', '.']) expect(parseDecimal(s)).toBeNull();
-  });
-
-  it('round() halves towards positive infinity; division keeps 34 fraction digits', () => {
-    for (const [s, r] of [['2.5', '3'], ['-2.5', '-2'], ['2.4999', '2'], ['-2.5001', '-3'], ['0.5', '1'], ['-0.5', '0'], ['7', '7']] as const) expect(decToString(decRound(dec(s)))).toBe(r);
-    expect(decToString(decDiv(dec('10'), dec('4'))!)).toBe('2.5');
-    expect(decToString(decDiv(dec('1'), dec('3'))!)).toBe(`0.${'3'.repeat(34)}`);
-    expect(decToString(decDiv(dec('2'), dec('3'))!)).toBe(`0.${'6'.repeat(33)}7`);
-    expect(decToString(decDiv(dec('-2'), dec('3'))!)).toBe(`-0.${'6'.repeat(33)}7`);
-    expect(decDiv(dec('1'), dec('0.00'))).toBeNull();
+  it('division keeps 34 fraction digits, rounded half to even, trailing zeros dropped; u:slack', () => {
+    expect(format(xpathDiv(dec('10'), dec('4'))!)).toBe('2.5');
+    expect(format(xpathDiv(dec('10.000'), dec('2'))!)).toBe('5');
+    expect(format(xpathDiv(dec('1'), dec('3'))!)).toBe(`0.${'3'.repeat(34)}`);
+    expect(format(xpathDiv(dec('2'), dec('3'))!)).toBe(`0.${'6'.repeat(33)}7`);
+    expect(format(xpathDiv(dec('-2'), dec('3'))!)).toBe(`-0.${'6'.repeat(33)}7`);
+    expect(format(xpathDiv(dec('5'), dec(`2${'0'.repeat(34)}`))!)).toBe(`0.${'0'.repeat(33)}2`); // 2.5e-34: half to even
+    expect(xpathDiv(dec('1'), dec('0.00'))).toBeNull();
     expect(withinSlack(dec('100'), dec('100.02'), dec('0.02'))).toBe(true);
     expect(withinSlack(dec('100'), dec('100.0200000001'), dec('0.02'))).toBe(false);
   });

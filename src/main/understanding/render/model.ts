@@ -9,12 +9,20 @@
  *   delivery terms, the customer account number) are kept so a UBL.BE document survives a round trip.
  * - Embedded attachments are kept as decoded bytes.
  */
+import type { DecimalSyntax } from '../decimal.ts';
 import { childElement, childElements, elementText, pathElement } from '../safe-xml.ts';
 import type { XmlElement } from '../safe-xml.ts';
 import { UBL_NS, startsWithPdf } from '../classify.ts';
 import { decodeBase64 } from '../invoice.ts';
 import { finding } from '../types.ts';
 import type { Finding } from '../types.ts';
+
+/**
+ * How the renderers read the model's amounts, quantities and rates as numbers (../decimal.ts): a
+ * plain decimal, spaces around it ignored, of any length (no 80-character limit as in the
+ * validation rules). A text that is not one is shown as written.
+ */
+export const MODEL_NUMBER: DecimalSyntax = { maxChars: Infinity };
 
 export interface Identifier {
   value: string;

@@ -7,8 +7,8 @@
  * - UBL.BE exemption reason codes are BETE-* codes (BVERC, ubl-BE-11) with a fixed English text
  *   (ubl-BE-12); Peppol/EN 16931 wants VATEX-EU-* codes (BR-CL-22) or free text.
  */
-import { decimalEquals } from './decimal.ts';
-import type { TaxCategory } from './model.ts';
+import { eq, fromInt, parseDecimal, type Decimal } from '../decimal.ts';
+import { MODEL_NUMBER, type TaxCategory } from './model.ts';
 
 /** Belgian tax category codes (BTCC) accepted by ubl-BE-10. */
 export const BTCC_CODES: readonly string[] = [
@@ -39,11 +39,11 @@ export const BVERC_TEXT: Readonly<Record<string, string>> = {
 };
 
 /** Belgian standard rates and their BTCC. */
-const RATE_CODES: ReadonlyArray<readonly [string, string]> = [
-  ['0', '00'],
-  ['6', '01'],
-  ['12', '02'],
-  ['21', '03'],
+const RATE_CODES: ReadonlyArray<readonly [Decimal, string]> = [
+  [fromInt(0), '00'],
+  [fromInt(6), '01'],
+  [fromInt(12), '02'],
+  [fromInt(21), '03'],
 ];
 
 export interface MappedCategory {
@@ -73,7 +73,8 @@ function btccFor(cat: TaxCategory): { code: string; guessed: boolean } {
   if (isBverc(cat.exemptionReasonCode) && id !== 'S' && id !== 'Z') return { code: btccForBverc(cat.exemptionReasonCode), guessed: false };
   switch (id) {
     case 'S': {
-      const rate = RATE_CODES.find(([r]) => decimalEquals(cat.percent, r));
+      const percent = parseDecimal(cat.percent, MODEL_NUMBER);
+      const rate = percent && RATE_CODES.find(([r]) => eq(percent, r));
       return rate ? { code: rate[1], guessed: false } : { code: 'NA', guessed: true };
     }
     case 'Z':

@@ -20,10 +20,10 @@
  */
 import { APP_VERSION } from '../../engine/version.ts';
 import { CUSTOMIZATION_IDS, UBL_NS, classifyBytes, ublFormatFor } from '../classify.ts';
+import { format, mul, parseDecimal, round, shift } from '../decimal.ts';
 import { finding } from '../types.ts';
 import type { Finding, UblFormat } from '../types.ts';
-import { percentOf } from './decimal.ts';
-import { firstPdfAttachment, readInvoiceModel } from './model.ts';
+import { firstPdfAttachment, MODEL_NUMBER, readInvoiceModel } from './model.ts';
 import type {
   AdditionalDocument,
   AllowanceCharge,
@@ -253,12 +253,14 @@ function paymentTermsNodes(ctx: Context, terms: PaymentTerms[]): Array<XNode | n
 
 function lineTaxAmount(ctx: Context, line: InvoiceLine): string {
   if (line.taxAmount !== null) return line.taxAmount;
-  const computed = percentOf(line.lineExtensionAmount, line.item.taxCategory?.percent ?? '0');
-  if (computed === null) {
+  const amount = parseDecimal(line.lineExtensionAmount, MODEL_NUMBER);
+  const percent = parseDecimal(line.item.taxCategory?.percent ?? '0', MODEL_NUMBER);
+  if (amount === null || percent === null) {
     ctx.notes.add('ublbe-line-tax-unknown', 'warning', `The VAT amount of line ${line.id ?? '?'} could not be computed (net amount "${line.lineExtensionAmount ?? ''}"); 0 was written.`);
     return '0.00';
   }
-  return computed;
+  // net × rate / 100, rounded half away from zero (commercial rounding, not XPath's) to 2 decimals
+  return format(round(shift(mul(amount, percent), -2), 2, 'half-away-from-zero'));
 }
 
 function lineNode(ctx: Context, line: InvoiceLine): XNode | null {

@@ -10,10 +10,10 @@
  * entry Amt@Ccy), number ElctrncSeqNb > LglSeqNb > Id, opening balance OPBD (else PRCD), closing
  * CLBD, sign from CdtDbtInd (DBIT = negative), entries = every Ntry, signed by its CdtDbtInd.
  */
+import { add, canonical, neg, parseDecimal, ZERO } from '../decimal.ts';
 import type { BankStatement, StatementParseResult } from './types.ts';
-import { DecimalSum, normalizeDecimal } from './decimal.ts';
 import type { FindingList } from './common.ts';
-import { checkIban, dateFromIso, guardedParse, looksLikeIban, statementLabel, withBalanceCheck } from './common.ts';
+import { AMOUNT_SYNTAX, checkIban, dateFromIso, guardedParse, looksLikeIban, statementLabel, withBalanceCheck } from './common.ts';
 import { scanXml, xmlAttribute, xmlText } from './xml-scan.ts';
 
 const AMOUNT = /^\d{1,18}(\.\d{0,5})?$/;
@@ -295,7 +295,7 @@ function finishStatement(d: StmtDraft, index: number, findings: FindingList): Ba
   const opening = d.balances.find((b) => b.code === 'OPBD') ?? d.balances.find((b) => b.code === 'PRCD') ?? null;
   const closing = d.balances.find((b) => b.code === 'CLBD') ?? null;
 
-  const total = new DecimalSum();
+  let total = ZERO;
   let notBooked = 0;
   let entryCurrency: string | null = null;
   d.entries.forEach((entry, i) => {
@@ -310,8 +310,8 @@ function finishStatement(d: StmtDraft, index: number, findings: FindingList): Ba
       findings.warn('invalid-sign', `${label}, entry ${i + 1}: the credit/debit indicator "${(entry.side ?? '').slice(0, 10)}" is missing or unknown; the entry is not counted in the total.`);
       return;
     }
-    const amount = normalizeDecimal(raw) ?? '0';
-    total.add(entry.side === 'DBIT' && amount !== '0' ? `-${amount}` : amount);
+    const amount = parseDecimal(raw, AMOUNT_SYNTAX) ?? ZERO;
+    total = add(total, entry.side === 'DBIT' ? neg(amount) : amount);
   });
   if (notBooked > 0) {
     findings.warn('not-booked', `${label} contains ${notBooked} entries that are not booked (pending or information only); they are included in the entry count and total.`);
@@ -322,7 +322,7 @@ function finishStatement(d: StmtDraft, index: number, findings: FindingList): Ba
   }
 
   const currency = d.accountCurrency ?? opening?.currency ?? closing?.currency ?? entryCurrency;
-  const entriesTotal = total.toString();
+  const entriesTotal = canonical(total);
   const openingBalance = opening?.amount ?? null;
   const closingBalance = closing?.amount ?? null;
   const statement = withBalanceCheck(
@@ -348,11 +348,9 @@ function readBalance(b: Balance, where: string, findings: FindingList): void {
     b.amount = null;
     return;
   }
-  let amount = normalizeDecimal(raw);
-  if (b.side === 'DBIT') {
-    if (amount !== null && amount !== '0') amount = `-${amount}`;
-  } else if (b.side !== 'CRDT' && (b.code === 'OPBD' || b.code === 'PRCD' || b.code === 'CLBD')) {
+  const amount = parseDecimal(raw, AMOUNT_SYNTAX);
+  if (b.side !== 'DBIT' && b.side !== 'CRDT' && (b.code === 'OPBD' || b.code === 'PRCD' || b.code === 'CLBD')) {
     findings.warn('missing-sign', `${where} (${code}) has no credit/debit indicator; it is read as a credit (positive) balance.`);
   }
-  b.amount = amount;
+  b.amount = amount && canonical(b.side === 'DBIT' ? neg(amount) : amount);
 }

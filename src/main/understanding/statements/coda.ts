@@ -8,8 +8,8 @@
  * A globalised movement (globalisation code > 0) carries the total on its 0000 record; its details
  * reuse the same sequence number with detail numbers 0001… and are not counted again.
  */
+import { add, canonical, eq, neg, sign, ZERO, type Decimal } from '../decimal.ts';
 import type { BankStatement, StatementParseResult } from './types.ts';
-import { DecimalSum, decimalFromImplied } from './decimal.ts';
 import type { FindingList } from './common.ts';
 import {
   blankControlChars,
@@ -41,9 +41,10 @@ interface Draft {
   hasNewBalance: boolean;
   newBalanceLine: number | null;
   entries: number;
-  total: DecimalSum;
-  debits: DecimalSum;
-  credits: DecimalSum;
+  total: Decimal;
+  /** Sum of the debit movements, as a positive amount. */
+  debits: Decimal;
+  credits: Decimal;
   /** Records 1, 2.x, 3.x and 8: what record 9 counts. */
   recordCount: number;
   lastMainSequence: string | null;
@@ -67,9 +68,9 @@ function newDraft(line: number, version: string): Draft {
     hasNewBalance: false,
     newBalanceLine: null,
     entries: 0,
-    total: new DecimalSum(),
-    debits: new DecimalSum(),
-    credits: new DecimalSum(),
+    total: ZERO,
+    debits: ZERO,
+    credits: ZERO,
     recordCount: 0,
     lastMainSequence: null,
     lastMovementSequence: null,
@@ -77,10 +78,17 @@ function newDraft(line: number, version: string): Draft {
 }
 
 /** Sign byte ("0" credit, "1" debit) + 15 digits with 3 implied decimals. */
-function codaAmount(sign: string, digits: string): string | null {
-  if (sign !== '0' && sign !== '1') return null;
+function codaAmount(signByte: string, digits: string): Decimal | null {
+  if (signByte !== '0' && signByte !== '1') return null;
   if (!/^\d{15}$/.test(digits)) return null;
-  return decimalFromImplied(digits, 3, sign === '1');
+  return impliedAmount(digits, signByte === '1');
+}
+
+/** A fixed-width amount with 3 implied decimals ("000000017752120" -> 17752.12); null unless all digits. */
+function impliedAmount(digits: string, negative = false): Decimal | null {
+  if (!/^\d+$/.test(digits)) return null;
+  const units = BigInt(digits);
+  return { units: negative ? -units : units, scale: 3 };
 }
 
 function collapse(value: string): string {
@@ -149,7 +157,7 @@ function parseCodaBody(text: string, result: StatementParseResult, findings: Fin
         openingBalance: d.openingBalance,
         closingBalance: d.closingBalance,
         entries: d.entries,
-        entriesTotal: d.total.toString(),
+        entriesTotal: canonical(d.total),
       },
       findings,
       label,
@@ -342,7 +350,7 @@ function readOldBalance(d: Draft, line: string, lineNo: number, findings: Findin
   if (amount === null) {
     findings.warn('invalid-amount', `Line ${lineNo}: the old balance "${line.slice(42, 58)}" is not a valid CODA amount.`, lineNo);
   }
-  d.openingBalance = amount;
+  d.openingBalance = amount && canonical(amount);
   d.openingDate = readDate(line.slice(58, 64), 'old balance date', lineNo, findings);
 }
 
@@ -351,7 +359,7 @@ function readNewBalance(d: Draft, line: string, lineNo: number, findings: Findin
   if (amount === null) {
     findings.warn('invalid-amount', `Line ${lineNo}: the new balance "${line.slice(41, 57)}" is not a valid CODA amount.`, lineNo);
   }
-  d.closingBalance = amount;
+  d.closingBalance = amount && canonical(amount);
   d.closingDate = readDate(line.slice(57, 63), 'new balance date', lineNo, findings);
   const account = collapse(line.slice(4, 41));
   if (d.accountField !== null && account !== '' && account !== d.accountField) {
@@ -385,9 +393,9 @@ function readMovement(d: Draft, line: string, lineNo: number, findings: FindingL
   }
   if (!counts) return;
   d.entries += 1;
-  d.total.add(amount);
-  if (amount.startsWith('-')) d.debits.add(amount.slice(1));
-  else d.credits.add(amount);
+  d.total = add(d.total, amount);
+  if (sign(amount) < 0) d.debits = add(d.debits, neg(amount));
+  else d.credits = add(d.credits, amount);
 }
 
 function readTrailer(d: Draft, line: string, lineNo: number, findings: FindingList, index: number): void {
@@ -402,18 +410,16 @@ function readTrailer(d: Draft, line: string, lineNo: number, findings: FindingLi
       lineNo,
     );
   }
-  const debitTotal = decimalFromImplied(debit, 3);
-  const creditTotal = decimalFromImplied(credit, 3);
+  const debitTotal = impliedAmount(debit);
+  const creditTotal = impliedAmount(credit);
   if (debitTotal === null || creditTotal === null) {
     findings.warn('invalid-amount', `Line ${lineNo}: the trailer totals are not valid CODA amounts.`, lineNo);
     return;
   }
-  const debits = d.debits.toString();
-  const credits = d.credits.toString();
-  if (debitTotal !== debits || creditTotal !== credits) {
+  if (!eq(debitTotal, d.debits) || !eq(creditTotal, d.credits)) {
     findings.warn(
       'trailer-mismatch',
-      `${label}: the trailer announces debits ${debitTotal} and credits ${creditTotal}, but the movements add up to debits ${debits} and credits ${credits}.`,
+      `${label}: the trailer announces debits ${canonical(debitTotal)} and credits ${canonical(creditTotal)}, but the movements add up to debits ${canonical(d.debits)} and credits ${canonical(d.credits)}.`,
       lineNo,
     );
   }

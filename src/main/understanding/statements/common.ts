@@ -1,6 +1,6 @@
 /** Shared plumbing of the statement parsers: limits, findings, lines, dates, IBANs, balances. */
+import { add, canonical, decimal, eq, type Decimal, type DecimalSyntax } from '../decimal.ts';
 import type { BankStatement, StatementFinding, StatementFindingSeverity, StatementFormat, StatementParseResult } from './types.ts';
-import { addDecimal, compareDecimal } from './decimal.ts';
 
 /** Inputs larger than this are refused: no bank statement comes near it. */
 export const MAX_STATEMENT_INPUT_CHARS = 50 * 1024 * 1024;
@@ -190,16 +190,28 @@ export function checkIban(account: string | null, kind: BankStatement['accountKi
   }
 }
 
+/**
+ * How the parsers read an amount written in a file (after turning a decimal comma into a point): a
+ * plain decimal such as "-12.50", "+3." or ".5", no spaces around it, at most 64 characters (bank
+ * amounts have at most ~18 digits). The statement keeps amounts as canonical text ("12.5").
+ */
+export const AMOUNT_SYNTAX: DecimalSyntax = { trim: false, maxChars: 64 };
+
+/** The value of an amount a parser has put in a statement (canonical text); RangeError for anything else. */
+function statementAmount(text: string): Decimal {
+  return decimal(text, { maxChars: Infinity });
+}
+
 /** opening + total = closing (null when a balance is missing). */
 export function isBalanced(opening: string | null, total: string, closing: string | null): boolean | null {
   if (opening === null || closing === null) return null;
-  return compareDecimal(addDecimal(opening, total), closing) === 0;
+  return eq(add(statementAmount(opening), statementAmount(total)), statementAmount(closing));
 }
 
 /** Adds the standard "does not balance" warning. */
 export function reportBalance(statement: BankStatement, findings: FindingList, where: string, line?: number): void {
   if (statement.balanced === false && statement.openingBalance !== null && statement.closingBalance !== null) {
-    const expected = addDecimal(statement.openingBalance, statement.entriesTotal);
+    const expected = canonical(add(statementAmount(statement.openingBalance), statementAmount(statement.entriesTotal)));
     findings.warn(
       'unbalanced',
       `${where} does not add up: opening balance ${statement.openingBalance} plus ${statement.entries} ` +

@@ -6,10 +6,11 @@
  *   :25: account  :28C:/:28: number  :60F:/:60M: opening  :61: entry  :62F:/:62M: closing
  * Only the first line of a :61: field is read; :86: (information to the owner) is ignored.
  */
+import { add, canonical, neg, parseDecimal, ZERO, type Decimal } from '../decimal.ts';
 import type { BankStatement, StatementParseResult } from './types.ts';
-import { DecimalSum, normalizeDecimal } from './decimal.ts';
 import type { FindingList } from './common.ts';
 import {
+  AMOUNT_SYNTAX,
   checkIban,
   dateFromYYMMDD,
   guardedParse,
@@ -39,7 +40,7 @@ interface Draft {
   closingDate: string | null;
   closingLine: number | null;
   entries: number;
-  total: DecimalSum;
+  total: Decimal;
 }
 
 function newDraft(line: number): Draft {
@@ -55,14 +56,14 @@ function newDraft(line: number): Draft {
     closingDate: null,
     closingLine: null,
     entries: 0,
-    total: new DecimalSum(),
+    total: ZERO,
   };
 }
 
-/** "1234,5" -> "1234.5", "500," -> "500". */
-function commaAmount(value: string): string | null {
+/** "1234,5" -> 1234.5, "500," -> 500. */
+function commaAmount(value: string): Decimal | null {
   const [intPart = '', fraction = ''] = value.split(',');
-  return normalizeDecimal(fraction.length > 0 ? `${intPart}.${fraction}` : intPart);
+  return parseDecimal(fraction.length > 0 ? `${intPart}.${fraction}` : intPart, AMOUNT_SYNTAX);
 }
 
 /** Classifies the :25: value: IBAN (possibly with a currency suffix, or after "BANK/"), else national number. */
@@ -116,7 +117,7 @@ function parseMt940Body(text: string, result: StatementParseResult, findings: Fi
         openingBalance: d.openingBalance,
         closingBalance: d.closingBalance,
         entries: d.entries,
-        entriesTotal: d.total.toString(),
+        entriesTotal: canonical(d.total),
       },
       findings,
       label,
@@ -199,7 +200,7 @@ function parseMt940Body(text: string, result: StatementParseResult, findings: Fi
         const mark = entry[3];
         const negative = mark === 'D' || mark === 'RC';
         d.entries += 1;
-        d.total.add(negative && amount !== '0' ? `-${amount}` : amount);
+        d.total = add(d.total, negative ? neg(amount) : amount);
         break;
       }
       default:
@@ -229,5 +230,5 @@ function readBalance(
   }
   const date = dateFromYYMMDD(m[2] ?? '');
   if (date === null) findings.warn('invalid-date', `Line ${lineNo}: the date of the ${what} "${m[2] ?? ''}" is not a valid date (YYMMDD).`, lineNo);
-  return { amount: m[1] === 'D' && amount !== '0' ? `-${amount}` : amount, date, currency: m[3] ?? '' };
+  return { amount: canonical(m[1] === 'D' ? neg(amount) : amount), date, currency: m[3] ?? '' };
 }

@@ -7,7 +7,7 @@
 import { UBL_NS } from '../../../classify.ts';
 import type { XmlElement } from '../../../safe-xml.ts';
 import type { UblDocument } from '../../document.ts';
-import { parseDecimal, parseNumber, type Dec } from './support/decimal.ts';
+import { parseDecimal, type Decimal } from '../../../decimal.ts';
 import { NotCastable } from './support/define.ts';
 import { indexXml, type XmlIndex } from './support/xml-index.ts';
 import { CAC, CBC, first, is, kids, normalizeSpace, nstr, sel, steps, str, xsBoolean } from './support/xpath.ts';
@@ -38,14 +38,14 @@ function shortText(text: string): string {
 }
 
 /**
- * Parsed amounts by text (several rules read the same ones; Dec values are immutable). Bounded, and
+ * Parsed amounts by text (several rules read the same ones; Decimal values are immutable). Bounded, and
  * keyed by text rather than by element so that no document is kept alive by it.
  */
-const decimals = new Map<string, Dec>();
+const decimals = new Map<string, Decimal>();
 const MAX_CACHED_DECIMALS = 4096;
 
 /** xs:decimal(el); throws NotCastable when XPath would fail. */
-export function decimalAt(el: XmlElement, label: string): Dec {
+export function decimalAt(el: XmlElement, label: string): Decimal {
   let value = decimals.get(el.text);
   if (value) return value;
   value = parseDecimal(el.text) ?? undefined;
@@ -56,13 +56,13 @@ export function decimalAt(el: XmlElement, label: string): Dec {
 }
 
 /** xs:decimal(el) of an optional element: null for none (the empty sequence). */
-export function decimalOf(el: XmlElement | null | undefined, label: string): Dec | null {
+export function decimalOf(el: XmlElement | null | undefined, label: string): Decimal | null {
   return el ? decimalAt(el, label) : null;
 }
 
-/** An untyped value compared with a number (XPath casts it to xs:double); throws NotCastable when it is not numeric. */
-export function numberAt(el: XmlElement, label: string): Dec {
-  const value = parseNumber(el.text);
+/** An untyped value compared with a number (XPath casts it to xs:double: an exponent is allowed, kept exact); throws NotCastable when it is not numeric. */
+export function numberAt(el: XmlElement, label: string): Decimal {
+  const value = parseDecimal(el.text, { exponent: true });
   if (!value) throw new NotCastable(el, `${label} ${shortText(el.text)} is not a number`);
   return value;
 }

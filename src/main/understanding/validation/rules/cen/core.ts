@@ -7,7 +7,7 @@
 import type { XmlElement } from '../../../safe-xml.ts';
 import type { Rule } from '../../types.ts';
 import { cen, numberAt, type CenState } from './context.ts';
-import { cmp, ZERO } from './support/decimal.ts';
+import { cmp, ZERO } from '../../../decimal.ts';
 import { contextRule, NotCastable, type Verdict } from './support/define.ts';
 import { CAC, CBC, first, has, is, kids, normalizeSpace, nstr, parseXsDate, sel, stringLength } from './support/xpath.ts';
 

@@ -7,7 +7,7 @@
 import type { XmlElement } from '../../../safe-xml.ts';
 import type { Rule } from '../../types.ts';
 import { cen, decimalAt, decimalOf, type CenState } from './context.ts';
-import { abs, add, divPow10, eq, formatDec, fromInt, isZero, mul, round, roundCents, sub, sum, ZERO, cmp, type Dec } from './support/decimal.ts';
+import { abs, add, cmp, eq, format, fromInt, isZero, mul, round, shift, sub, sum, trimZeros, ZERO, type Decimal } from '../../../decimal.ts';
 import { contextRule, type Verdict } from './support/define.ts';
 import { CAC, CBC, decimalsOf, first, has, kids, sel, str } from './support/xpath.ts';
 
@@ -15,12 +15,12 @@ function fatal(id: string, message: string, contexts: (x: CenState) => Iterable<
   return contextRule(cen, id, 'fatal', message, contexts, test);
 }
 
-const money = (d: Dec): string => formatDec(d, 2);
+const money = (d: Decimal): string => format(trimZeros(d), 2);
 const totals = (x: CenState) => x.all('cac:LegalMonetaryTotal');
 const root = (x: CenState): XmlElement[] => [x.root];
 
 /** xs:decimal of the first `path` below `from`, or null when absent. */
-function amount(from: XmlElement | null, path: string, label: string): Dec | null {
+function amount(from: XmlElement | null, path: string, label: string): Decimal | null {
   return decimalOf(first(from, path), label);
 }
 
@@ -37,10 +37,10 @@ function allowanceChargeTotal(x: CenState, lmt: XmlElement, charge: boolean, nam
   const acs = siblingsAc(x, lmt, charge);
   const totalEl = first(lmt, `cbc:${name}`);
   if (!totalEl) return acs.length === 0 ? true : { at: lmt, detail: `the document has ${acs.length} ${what}${acs.length === 1 ? '' : 's'} but no ${name}` };
-  const expected = roundCents(sum(acs.flatMap((ac) => {
+  const expected = round(sum(acs.flatMap((ac) => {
     const a = amount(ac, 'cbc:Amount', `the ${what} amount`);
     return a ? [a] : [];
-  })));
+  })), 2, 'half-ceiling');
   const actual = decimalAt(totalEl, `the ${name}`);
   return eq(actual, expected) ? true : { at: totalEl, detail: `the ${what}s add up to ${money(expected)}, the document says ${totalEl.text}` };
 }
@@ -67,10 +67,10 @@ export const totalRules: readonly Rule[] = [
 
   // xs:decimal(cbc:LineExtensionAmount) = xs:decimal(round(sum(//(cac:InvoiceLine|cac:CreditNoteLine)/xs:decimal(cbc:LineExtensionAmount)) * 10 * 10) div 100)
   fatal('BR-CO-10', 'The sum of line net amounts (BT-106) is not the total of the line net amounts (BT-131).', totals, (x, lmt) => {
-    const expected = roundCents(sum(lines(x).flatMap((line) => {
+    const expected = round(sum(lines(x).flatMap((line) => {
       const a = amount(line, 'cbc:LineExtensionAmount', 'the line net amount');
       return a ? [a] : [];
-    })));
+    })), 2, 'half-ceiling');
     const el = first(lmt, 'cbc:LineExtensionAmount');
     if (!el) return `the lines add up to ${money(expected)}, the document gives no sum`;
     return eq(decimalAt(el, 'the sum of line net amounts'), expected) ? true : { at: el, detail: `the lines add up to ${money(expected)}, the document says ${el.text}` };
@@ -89,7 +89,7 @@ export const totalRules: readonly Rule[] = [
     const teaEl = first(lmt, 'cbc:TaxExclusiveAmount');
     const tea = decimalOf(teaEl, 'the total without VAT');
     if (!lea || !tea) return { at: teaEl ?? lmt, detail: !tea ? 'the total without VAT is missing' : 'the sum of line net amounts is missing' };
-    const expected = charges || allowances ? roundCents(sub(add(lea, charges ?? ZERO), allowances ?? ZERO)) : lea;
+    const expected = charges || allowances ? round(sub(add(lea, charges ?? ZERO), allowances ?? ZERO), 2, 'half-ceiling') : lea;
     return eq(tea, expected) ? true : { at: teaEl, detail: `expected ${money(expected)}, the document says ${teaEl?.text ?? ''}` };
   }),
   // (exists(Prepaid) and not(Rounding) and Payable = round((TaxInclusive - Prepaid) * 100) div 100)
@@ -105,8 +105,8 @@ export const totalRules: readonly Rule[] = [
     const prepaid = decimalOf(prepaidEl, 'the paid amount');
     const rounding = decimalOf(roundingEl, 'the rounding amount');
     if (!payable || !inclusive) return { at: payableEl ?? lmt, detail: !payable ? 'the amount due is missing' : 'the total with VAT is missing' };
-    const due = prepaid ? roundCents(sub(inclusive, prepaid)) : inclusive;
-    const given = rounding ? roundCents(sub(payable, rounding)) : payable;
+    const due = prepaid ? round(sub(inclusive, prepaid), 2, 'half-ceiling') : inclusive;
+    const given = rounding ? round(sub(payable, rounding), 2, 'half-ceiling') : payable;
     if (eq(given, due)) return true;
     const expected = rounding ? add(due, rounding) : due;
     return { at: payableEl, detail: `expected ${money(expected)}, the document says ${payableEl?.text ?? ''}` };
@@ -128,7 +128,7 @@ export const totalRules: readonly Rule[] = [
       const inclusive = decimalOf(inclusiveEl, 'the total with VAT');
       const exclusive = amount(lmt, 'cbc:TaxExclusiveAmount', 'the total without VAT');
       if (!inclusive || !exclusive) return { at: inclusiveEl ?? lmt ?? x.root, detail: !inclusive ? 'the total with VAT is missing' : 'the total without VAT is missing' };
-      const expected = roundCents(add(exclusive, tax));
+      const expected = round(add(exclusive, tax), 2, 'half-ceiling');
       if (!eq(inclusive, expected)) return { at: inclusiveEl, detail: `${money(exclusive)} + ${money(tax)} VAT = ${money(expected)}, the document says ${inclusiveEl?.text ?? ''}` };
     }
     return true;
@@ -137,10 +137,10 @@ export const totalRules: readonly Rule[] = [
   fatal('BR-CO-14', 'The total VAT amount (BT-110) is not the sum of the VAT amounts of the VAT breakdown (BT-117).', (x) => x.match('/cac:TaxTotal'), (_x, tt) => {
     const subs = kids(tt, CAC, 'TaxSubtotal');
     if (subs.length === 0) return true;
-    const expected = roundCents(sum(subs.flatMap((st) => {
+    const expected = round(sum(subs.flatMap((st) => {
       const a = amount(st, 'cbc:TaxAmount', 'the VAT category tax amount');
       return a ? [a] : [];
-    })));
+    })), 2, 'half-ceiling');
     const el = first(tt, 'cbc:TaxAmount');
     if (!el) return `the breakdown adds up to ${money(expected)}, the total VAT amount is missing`;
     return eq(decimalAt(el, 'the total VAT amount'), expected) ? true : { at: el, detail: `the breakdown adds up to ${money(expected)}, the document says ${el.text}` };
@@ -155,10 +155,10 @@ export const totalRules: readonly Rule[] = [
     const tax = decimalOf(taxEl, 'the VAT category tax amount');
     const taxable = amount(st, 'cbc:TaxableAmount', 'the VAT category taxable amount');
     if (!tax) return 'the VAT amount is missing';
-    if (!percent) return isZero(round(tax)) ? true : { at: taxEl, detail: `no VAT rate, but a VAT amount of ${taxEl?.text ?? ''}` };
-    if (isZero(round(percent))) return isZero(round(tax)) ? true : { at: taxEl, detail: `rate ${str(category, 'cbc:Percent')} %, but a VAT amount of ${taxEl?.text ?? ''}` };
+    if (!percent) return isZero(round(tax, 0, 'half-ceiling')) ? true : { at: taxEl, detail: `no VAT rate, but a VAT amount of ${taxEl?.text ?? ''}` };
+    if (isZero(round(percent, 0, 'half-ceiling'))) return isZero(round(tax, 0, 'half-ceiling')) ? true : { at: taxEl, detail: `rate ${str(category, 'cbc:Percent')} %, but a VAT amount of ${taxEl?.text ?? ''}` };
     if (!taxable) return 'the taxable amount is missing';
-    const expected = roundCents(mul(abs(taxable), divPow10(percent, 2)));
+    const expected = round(mul(abs(taxable), shift(percent, -2)), 2, 'half-ceiling');
     const t = abs(tax);
     const ok = cmp(sub(t, fromInt(1)), expected) < 0 && cmp(add(t, fromInt(1)), expected) > 0;
     return ok ? true : { at: taxEl, detail: `${money(taxable)} × ${str(category, 'cbc:Percent')} % = ${money(expected)}, the document says ${taxEl?.text ?? ''}` };

@@ -10,7 +10,7 @@
 import type { XmlElement } from '../../../safe-xml.ts';
 import type { Rule } from '../../types.ts';
 import { cen, decimalAt, decimalOf, numberAt, type CenState, type LineFacts } from './context.ts';
-import { abs, add, cmp, divPow10, eq, formatDec, fromInt, isZero, mul, roundCents, sub, sum, ZERO, type Dec } from './support/decimal.ts';
+import { abs, add, cmp, eq, format, fromInt, isZero, mul, round, shift, sub, sum, trimZeros, ZERO, type Decimal } from '../../../decimal.ts';
 import { contextRule, type Verdict } from './support/define.ts';
 import { CAC, CBC, first, has, is, kids, normalizeSpace, nstr, sel, stringLength, str } from './support/xpath.ts';
 
@@ -18,7 +18,7 @@ function fatal(id: string, message: string, contexts: (x: CenState) => Iterable<
   return contextRule(cen, id, 'fatal', message, contexts, test);
 }
 
-const money = (d: Dec): string => formatDec(d, 2);
+const money = (d: Decimal): string => format(trimZeros(d), 2);
 const root = (x: CenState): XmlElement[] => [x.root];
 
 type Breakdown = 'exactlyOne' | 'S' | 'L' | 'M';
@@ -238,12 +238,12 @@ function rateRules(f: Family): Rule[] {
 
 // --- -08..-10: the VAT breakdown group ------------------------------------------------------------
 
-function lineAmount(l: LineFacts): Dec | null {
+function lineAmount(l: LineFacts): Decimal | null {
   return decimalOf(l.amountEl, 'the line net amount');
 }
 
 /** Sums for -08: lines of one kind and document-level charges minus allowances, selected by `pickLine` / `pickAc`. */
-function categoryTotal(x: CenState, lineKind: 'InvoiceLine' | 'CreditNoteLine', pickLine: (l: LineFacts) => boolean, pickAc: (categories: readonly XmlElement[]) => boolean): Dec {
+function categoryTotal(x: CenState, lineKind: 'InvoiceLine' | 'CreditNoteLine', pickLine: (l: LineFacts) => boolean, pickAc: (categories: readonly XmlElement[]) => boolean): Decimal {
   const lineSum = sum(x.lines.filter((l) => l.line.local === lineKind && pickLine(l)).flatMap((l) => {
     const a = lineAmount(l);
     return a ? [a] : [];
@@ -258,7 +258,7 @@ function categoryTotal(x: CenState, lineKind: 'InvoiceLine' | 'CreditNoteLine', 
 }
 
 /** `cac:TaxCategory/xs:decimal(cbc:Percent) = $rate` over several categories. */
-function hasRate(categories: readonly XmlElement[], rate: Dec): boolean {
+function hasRate(categories: readonly XmlElement[], rate: Decimal): boolean {
   return categories.some((c) => kids(c, CBC, 'Percent').some((p) => eq(decimalAt(p, 'the VAT rate'), rate)));
 }
 
@@ -290,7 +290,7 @@ function taxableRule(f: Family): Rule {
     const rate = decimalAt(rateEl, 'the VAT rate');
     const pickLine = (l: LineFacts) => l.categoryIds.includes(f.code) && hasRate(l.categories, rate);
     const pickAc = (cats: readonly XmlElement[]) => cats.some((c) => nstr(c, 'cbc:ID') === f.code) && hasRate(cats, rate);
-    const within = (total: Dec) => !!taxable && cmp(sub(taxable, fromInt(1)), total) < 0 && cmp(add(taxable, fromInt(1)), total) > 0;
+    const within = (total: Decimal) => !!taxable && cmp(sub(taxable, fromInt(1)), total) < 0 && cmp(add(taxable, fromInt(1)), total) > 0;
     const inv = categoryTotal(x, 'InvoiceLine', pickLine, pickAc);
     const cn = categoryTotal(x, 'CreditNoteLine', pickLine, pickAc);
     let invoiceBranch: boolean;
@@ -336,7 +336,7 @@ function taxRule(f: Family): Rule {
     const taxable = decimalOf(first(subtotal, 'cbc:TaxableAmount'), 'the VAT category taxable amount');
     const percent = decimalOf(first(category, 'cbc:Percent'), 'the VAT rate');
     if (!tax || !taxable || !percent) return { at: taxEl ?? subtotal, detail: !tax ? 'no VAT amount' : !taxable ? 'no taxable amount' : 'no VAT rate' };
-    const expected = roundCents(mul(abs(taxable), divPow10(percent, 2)));
+    const expected = round(mul(abs(taxable), shift(percent, -2)), 2, 'half-ceiling');
     const t = abs(tax);
     if (cmp(sub(t, fromInt(1)), expected) < 0 && cmp(add(t, fromInt(1)), expected) > 0) return true;
     return { at: taxEl, detail: `${money(taxable)} × ${str(category, 'cbc:Percent')} % = ${money(expected)}, the breakdown says ${taxEl?.text ?? ''}` };

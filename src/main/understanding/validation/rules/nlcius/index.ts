@@ -13,11 +13,12 @@
  * Most rules only apply to Dutch sellers ($s: seller country NL and an NLCIUS CustomizationID);
  * BR-NL-13 applies to every NLCIUS document; SI-UBL-2 to every document.
  */
+import { parseDecimal } from '../../../decimal.ts';
 import type { XmlElement } from '../../../safe-xml.ts';
 import type { Rule, RuleModule } from '../../types.ts';
 import { at, at1, is, kid, kids, nsText, stringValue, txt, type DocFacts } from '../peppol/context.ts';
 import { defineRule, quote } from '../peppol/define.ts';
-import { normalizeSpace, parseDecimal } from '../peppol/xpath.ts';
+import { normalizeSpace } from '../peppol/xpath.ts';
 import { kvkOrOin } from '../peppol/national-rules.ts';
 
 const NLCIUS_CUSTOMIZATION = 'urn:cen.eu:en16931:2017#compliant#urn:fdc:nen.nl:nlcius:v1.0';

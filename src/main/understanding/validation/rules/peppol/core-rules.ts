@@ -10,38 +10,21 @@
  * by R056-2), comparisons are on the element's text as written (trimmed) unless the rule uses
  * normalize-space(), and numbers are exact decimals.
  */
+import { add, canonical, cmp, format, mul, ONE, parseDecimal, round, shift, sub, ZERO, type Decimal } from '../../../decimal.ts';
 import type { XmlElement } from '../../../safe-xml.ts';
 import type { Rule } from '../../types.ts';
 import { abnOk, codiceFiscaleOk, codiceIpaOk, gs1CheckDigitOk, mod11Ok, mod97Be, partitaIvaOk, swedishOrgNumberOk } from './checksums.ts';
 import { at, at1, is, kid, kids, nsText, stringValue, txt, type DocFacts, type Variant } from './context.ts';
 import { defineRule, quote, type Fail } from './define.ts';
 import { BILLING_CODE_LISTS, SELFBILLING_CODE_LISTS, type PeppolCodeLists } from './support/codelists.ts';
-import {
-  compareDates,
-  decAdd,
-  decCmp,
-  decDiv,
-  decFromInt,
-  decMul,
-  decRound,
-  decSub,
-  decToString,
-  isXPathNumber,
-  normalizeSpace,
-  parseDecimal,
-  parseXsDate,
-  withinSlack,
-  xpathNumber,
-  ZERO,
-  type Dec,
-} from './xpath.ts';
+import { compareDates, isXPathNumber, normalizeSpace, parseXsDate, withinSlack, xpathDiv, xpathNumber } from './xpath.ts';
 
 const CUSTOMIZATION: Record<Variant, string> = {
   billing: 'urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0',
   selfbilling: 'urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:selfbilling:3.0',
 };
 
-const TWO_CENTS: Dec = { units: 2n, scale: 2 };
+const TWO_CENTS: Decimal = { units: 2n, scale: 2 };
 
 /** The elements `ubl-invoice:Invoice | ubl-creditnote:CreditNote` (in practice: the root). */
 function docElements(f: DocFacts): XmlElement[] {
@@ -362,9 +345,8 @@ function transactionRules(variant: Variant): Rule[] {
         const base = parseDecimal(stringValue(baseEl));
         const pct = parseDecimal(stringValue(pctEl));
         if (!amount || !base || !pct) continue;
-        const product = decMul(base, pct);
-        const expected: Dec = { units: product.units, scale: product.scale + 2 };
-        if (!withinSlack(amount, expected, TWO_CENTS)) fail(amountEl ?? ac, `amount ${decToString(amount)}, base ${decToString(base)} × ${decToString(pct)}% = ${decToString(expected)}`);
+        const expected = shift(mul(base, pct), -2);
+        if (!withinSlack(amount, expected, TWO_CENTS)) fail(amountEl ?? ac, `amount ${format(amount)}, base ${format(base)} × ${format(pct)}% = ${format(expected)}`);
       }
     }),
     defineRule('PEPPOL-EN16931-R043', 'fatal', "An allowance or charge indicator (cbc:ChargeIndicator) must be 'true' or 'false'.", (f, fail) => {
@@ -409,8 +391,8 @@ function transactionRules(variant: Variant): Rule[] {
         const net = netEl ? parseDecimal(stringValue(netEl)) : null;
         const discount = discountEl ? parseDecimal(stringValue(discountEl)) : null;
         if ((netEl && !net) || !gross || (discountEl && !discount)) continue; // not castable: the official artefact stops
-        if (!net || !discount || decCmp(net, decSub(gross, discount)) !== 0) {
-          fail(netEl ?? ac, `net ${net ? decToString(net) : '(none)'}, gross ${decToString(gross)} − discount ${discount ? decToString(discount) : '(none)'}`);
+        if (!net || !discount || cmp(net, sub(gross, discount)) !== 0) {
+          fail(netEl ?? ac, `net ${net ? format(net) : '(none)'}, gross ${format(gross)} − discount ${discount ? format(discount) : '(none)'}`);
         }
       }
     }),
@@ -457,12 +439,12 @@ function linePeriodRules(): Rule[] {
 interface LineCalc {
   line: XmlElement;
   /** Null when a value the rule needs is not a decimal (the official artefact stops with an error). */
-  net: Dec | null;
-  expected: Dec | null;
+  net: Decimal | null;
+  expected: Decimal | null;
 }
 
 /** Sum of the line's allowance (false) or charge (true) amounts, rounded to cents as R120 does. */
-function lineAllowanceTotal(line: XmlElement, indicator: 'true' | 'false'): Dec | null {
+function lineAllowanceTotal(line: XmlElement, indicator: 'true' | 'false'): Decimal | null {
   const acs = kids(line, 'cac:AllowanceCharge').filter((ac) => nsText(ac, 'cbc:ChargeIndicator') === indicator);
   if (acs.length === 0) return ZERO;
   let sum = ZERO;
@@ -470,30 +452,29 @@ function lineAllowanceTotal(line: XmlElement, indicator: 'true' | 'false'): Dec 
     for (const a of kids(ac, 'cbc:Amount')) {
       const d = parseDecimal(stringValue(a));
       if (!d) return null;
-      sum = decAdd(sum, d);
+      sum = add(sum, d);
     }
   }
-  const cents = decRound(decMul(sum, decFromInt(100)));
-  return { units: cents.units, scale: 2 };
+  return round(sum, 2, 'half-ceiling');
 }
 
 function lineCalc(f: DocFacts, line: XmlElement): LineCalc {
-  const optional = (el: XmlElement | null, absent: Dec): Dec | null => (el ? parseDecimal(stringValue(el)) : absent);
+  const optional = (el: XmlElement | null, absent: Decimal): Decimal | null => (el ? parseDecimal(stringValue(el)) : absent);
   const net = optional(kid(line, 'cbc:LineExtensionAmount'), ZERO);
-  const quantity = optional(kid(line, f.isInvoice ? 'cbc:InvoicedQuantity' : 'cbc:CreditedQuantity'), decFromInt(1));
+  const quantity = optional(kid(line, f.isInvoice ? 'cbc:InvoicedQuantity' : 'cbc:CreditedQuantity'), ONE);
   const price = optional(at1(line, 'cac:Price/cbc:PriceAmount'), ZERO);
   const baseEl = at1(line, 'cac:Price/cbc:BaseQuantity');
-  let base: Dec | null = decFromInt(1);
+  let base: Decimal | null = ONE;
   if (baseEl) {
     const b = parseDecimal(stringValue(baseEl));
-    base = b === null ? null : b.units !== 0n ? b : decFromInt(1);
+    base = b === null ? null : b.units !== 0n ? b : ONE;
   }
   const allowances = lineAllowanceTotal(line, 'false');
   const charges = lineAllowanceTotal(line, 'true');
   if (!net || !quantity || !price || !base || !allowances || !charges) return { line, net, expected: null };
-  const unitPrice = decDiv(price, base);
+  const unitPrice = xpathDiv(price, base);
   if (!unitPrice) return { line, net, expected: null };
-  return { line, net, expected: decSub(decAdd(decMul(quantity, unitPrice), charges), allowances) };
+  return { line, net, expected: sub(add(mul(quantity, unitPrice), charges), allowances) };
 }
 
 function lineRules(): Rule[] {
@@ -507,7 +488,7 @@ function lineRules(): Rule[] {
         for (const line of lines(f)) {
           const c = lineCalc(f, line);
           if (!c.net || !c.expected) continue;
-          if (!withinSlack(c.net, c.expected, TWO_CENTS)) fail(kid(line, 'cbc:LineExtensionAmount') ?? line, `line ${nsText(line, 'cbc:ID') || '?'}: net amount ${decToString(c.net)}, calculated ${roundForMessage(c.expected)}`);
+          if (!withinSlack(c.net, c.expected, TWO_CENTS)) fail(kid(line, 'cbc:LineExtensionAmount') ?? line, `line ${nsText(line, 'cbc:ID') || '?'}: net amount ${format(c.net)}, calculated ${roundForMessage(c.expected)}`);
         }
       },
     ),
@@ -516,7 +497,7 @@ function lineRules(): Rule[] {
         const bq = at1(line, 'cac:Price/cbc:BaseQuantity');
         if (!bq) continue;
         const v = parseDecimal(stringValue(bq));
-        if (v && v.units <= 0n) fail(bq, `line ${nsText(line, 'cbc:ID') || '?'}: ${decToString(v)}`);
+        if (v && v.units <= 0n) fail(bq, `line ${nsText(line, 'cbc:ID') || '?'}: ${format(v)}`);
       }
     }),
     defineRule('PEPPOL-EN16931-R100', 'fatal', 'A line may refer to at most one invoiced object (BT-128).', (f, fail) => {
@@ -535,10 +516,8 @@ function lineRules(): Rule[] {
 }
 
 /** A computed amount for a message: at most 6 decimals. */
-function roundForMessage(d: Dec): string {
-  if (d.scale <= 6) return decToString(d);
-  const r = decRound({ units: d.units, scale: d.scale - 6 });
-  return decToString({ units: r.units, scale: 6 }).replace(/0+$/, '').replace(/\.$/, '');
+function roundForMessage(d: Decimal): string {
+  return d.scale <= 6 ? format(d) : canonical(round(d, 6, 'half-ceiling'));
 }
 
 // ---------------------------------------------------------------------------------------------

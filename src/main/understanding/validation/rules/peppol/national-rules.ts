@@ -6,12 +6,13 @@
  * prefix ($supplierCountry), others by the postal address country code. The self-billing
  * artefact has none of them.
  */
+import { parseDecimal } from '../../../decimal.ts';
 import type { XmlElement } from '../../../safe-xml.ts';
 import type { Rule } from '../../types.ts';
 import { greekTinOk, ibanOk, mod11Ok, swedishOrgNumberOk } from './checksums.ts';
 import { at, at1, is, kid, kids, nsText, stringValue, txt, type DocFacts } from './context.ts';
 import { defineRule, quote } from './define.ts';
-import { isIntegerCastable, isXPathNumber, normalizeSpace, parseDecimal, parseXsDate, xpathNumber } from './xpath.ts';
+import { isIntegerCastable, isXPathNumber, normalizeSpace, parseXsDate, xpathNumber } from './xpath.ts';
 
 /** Parties under cac:AccountingSupplierParty (resp. Customer) anywhere — the schematron's `cac:AccountingSupplierParty/cac:Party`. */
 function parties(f: DocFacts, role: 'cac:AccountingSupplierParty' | 'cac:AccountingCustomerParty'): XmlElement[] {

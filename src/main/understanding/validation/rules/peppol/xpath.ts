@@ -1,13 +1,14 @@
 /**
  * The few XPath 2.0 / XML Schema behaviours the Peppol and SI-UBL schematrons rely on, done exactly:
- * normalize-space(), xs:decimal casts and arithmetic (BigInt scaled integers, never JS floats for
- * amounts), XPath round(), number() / xs:double casts for sign tests, xs:integer and xs:date
- * castability and date comparison.
+ * normalize-space(), xs:decimal `div` and u:slack (on the exact decimals of ../../../decimal.ts, whose
+ * parseDecimal is the xs:decimal cast and round(x, 0, 'half-ceiling') XPath round()), number() /
+ * xs:double casts for sign tests, xs:integer and xs:date castability and date comparison.
  *
  * Where the official validator would stop with a dynamic error (e.g. xs:decimal('abc')), these
  * helpers return null and the rule that needed the value reports nothing for that place: the
  * official artefact reports nothing either (it aborts), and the CEN/XSD layers name the bad value.
  */
+import { add, cmp, divide, sub, trimZeros, type Decimal } from '../../../decimal.ts';
 
 /** XPath normalize-space(): collapses runs of XML whitespace to one space and trims. */
 export function normalizeSpace(value: string | null | undefined): string {
@@ -16,128 +17,25 @@ export function normalizeSpace(value: string | null | undefined): string {
 }
 
 // ---------------------------------------------------------------------------------------------
-// xs:decimal
+// xs:decimal (the values and arithmetic are ../../../decimal.ts; xs:decimal() is its parseDecimal)
 // ---------------------------------------------------------------------------------------------
-
-/** An exact decimal: units / 10^scale. */
-export interface Dec {
-  readonly units: bigint;
-  readonly scale: number;
-}
-
-const DECIMAL_LEXICAL = /^([+-]?)(\d*)(?:\.(\d*))?$/;
-/** Longer literals are refused (no invoice amount needs them; keeps BigInt work bounded). */
-const MAX_LITERAL = 80;
-
-export const ZERO: Dec = { units: 0n, scale: 0 };
-
-export function decFromInt(n: number | bigint): Dec {
-  return { units: BigInt(n), scale: 0 };
-}
-
-/** xs:decimal(value): whitespace is collapsed, then `[+-]?digits[.digits]` (no exponent); null when not castable. */
-export function parseDecimal(value: string | null | undefined): Dec | null {
-  if (value === null || value === undefined) return null;
-  const t = value.trim();
-  if (t.length === 0 || t.length > MAX_LITERAL) return null;
-  const m = DECIMAL_LEXICAL.exec(t);
-  if (!m) return null;
-  const intPart = m[2] ?? '';
-  const fraction = m[3] ?? '';
-  if (intPart.length === 0 && fraction.length === 0) return null;
-  const digits = BigInt((intPart || '0') + fraction);
-  return { units: m[1] === '-' ? -digits : digits, scale: fraction.length };
-}
-
-function align(a: Dec, b: Dec): [bigint, bigint, number] {
-  const scale = Math.max(a.scale, b.scale);
-  return [a.units * 10n ** BigInt(scale - a.scale), b.units * 10n ** BigInt(scale - b.scale), scale];
-}
-
-export function decAdd(a: Dec, b: Dec): Dec {
-  const [x, y, scale] = align(a, b);
-  return { units: x + y, scale };
-}
-
-export function decSub(a: Dec, b: Dec): Dec {
-  const [x, y, scale] = align(a, b);
-  return { units: x - y, scale };
-}
-
-export function decMul(a: Dec, b: Dec): Dec {
-  return { units: a.units * b.units, scale: a.scale + b.scale };
-}
 
 /** Fraction digits kept by a division that does not end (Saxon keeps at least 18). */
 const DIVISION_DIGITS = 34;
 
-/** a div b as xs:decimal; null for a division by zero (a dynamic error in XPath). Exact when the quotient terminates within 34 fraction digits, else rounded half-even there. */
-export function decDiv(a: Dec, b: Dec): Dec | null {
-  if (b.units === 0n) return null;
-  // a/b = (a.units / 10^a.scale) / (b.units / 10^b.scale) = a.units * 10^(b.scale) / (b.units * 10^(a.scale))
-  const scale = DIVISION_DIGITS;
-  let numerator = a.units * 10n ** BigInt(b.scale + scale);
-  let denominator = b.units * 10n ** BigInt(a.scale);
-  if (denominator < 0n) {
-    numerator = -numerator;
-    denominator = -denominator;
-  }
-  let q = numerator / denominator;
-  const r = numerator % denominator;
-  if (r !== 0n) {
-    const twice = (r < 0n ? -r : r) * 2n;
-    const away = twice > denominator || (twice === denominator && q % 2n !== 0n);
-    if (away) q += numerator < 0n ? -1n : 1n;
-  }
-  return trimDec({ units: q, scale });
-}
-
-/** Drops trailing zero fraction digits (same value). */
-export function trimDec(a: Dec): Dec {
-  let { units, scale } = a;
-  while (scale > 0 && units % 10n === 0n) {
-    units /= 10n;
-    scale -= 1;
-  }
-  return { units, scale };
-}
-
-/** -1, 0, 1 */
-export function decCmp(a: Dec, b: Dec): -1 | 0 | 1 {
-  const [x, y] = align(a, b);
-  return x < y ? -1 : x > y ? 1 : 0;
-}
-
-export function decSign(a: Dec): -1 | 0 | 1 {
-  return a.units < 0n ? -1 : a.units > 0n ? 1 : 0;
-}
-
-/** XPath round(): nearest integer, halves towards positive infinity (round(-2.5) = -2). */
-export function decRound(a: Dec): Dec {
-  if (a.scale === 0) return a;
-  const factor = 10n ** BigInt(a.scale);
-  // floor(a + 0.5)
-  const shifted = a.units * 2n + factor; // 2a + 1 in units of factor/2
-  const twice = factor * 2n;
-  let q = shifted / twice;
-  if (shifted % twice !== 0n && shifted < 0n) q -= 1n;
-  return { units: q, scale: 0 };
-}
-
-/** Plain text of a decimal for messages: "12.50" stays as computed, no exponent. */
-export function decToString(a: Dec): string {
-  const negative = a.units < 0n;
-  let text = (negative ? -a.units : a.units).toString();
-  if (a.scale > 0) {
-    text = text.padStart(a.scale + 1, '0');
-    text = `${text.slice(0, -a.scale)}.${text.slice(-a.scale)}`;
-  }
-  return negative ? `-${text}` : text;
+/**
+ * `a div b` on xs:decimal: null for a division by zero (a dynamic error in XPath). Exact when the
+ * quotient terminates within 34 fraction digits, else rounded half to even there; trailing zeros
+ * dropped.
+ */
+export function xpathDiv(a: Decimal, b: Decimal): Decimal | null {
+  const q = divide(a, b, DIVISION_DIGITS, 'half-even');
+  return q && trimZeros(q);
 }
 
 /** u:slack(exp, val, slack): exp - slack <= val <= exp + slack. */
-export function withinSlack(expected: Dec, value: Dec, slack: Dec): boolean {
-  return decCmp(decAdd(expected, slack), value) >= 0 && decCmp(decSub(expected, slack), value) <= 0;
+export function withinSlack(expected: Decimal, value: Decimal, slack: Decimal): boolean {
+  return cmp(add(expected, slack), value) >= 0 && cmp(sub(expected, slack), value) <= 0;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -2,11 +2,12 @@
  * The UBL.BE rules proper: ubl-BE-01 … ubl-BE-15 (pattern "ubl-model-BE" of GLOBALUBL.BE 1.31).
  * Each check follows the schematron assertion exactly, quirks included (noted per rule).
  */
+import { canonical, cmp, fromInt, isZero, ZERO } from '../../../decimal.ts';
 import type { XmlElement } from '../../../safe-xml.ts';
 import type { UblDocument } from '../../document.ts';
 import type { Rule } from '../../types.ts';
 import { BELM, BELM_TEXT, BTCC, BVERC, BVERC_TEXT } from './codelists.ts';
-import { compareDecimal, xsDecimal } from './numbers.ts';
+import { xsDecimal } from './numbers.ts';
 import { isNamed, isXsDate, kids, lineLabel, normalizeSpace, rule, select, shown, stringValue } from './xpath.ts';
 
 /** `//cac:AdditionalDocumentReference`. */
@@ -106,7 +107,7 @@ export const beRules: readonly Rule[] = [
         if (!el) continue;
         const pct = xsDecimal(stringValue(el));
         if (pct === null) fail(el, `found ${shown(el.text)}, not a number`);
-        else if (!((compareDecimal(pct, '0') > 0 && compareDecimal(pct, '100') < 0) || compareDecimal(pct, '-1') === 0)) fail(el, `found ${pct}`);
+        else if (!((cmp(pct, ZERO) > 0 && cmp(pct, fromInt(100)) < 0) || cmp(pct, fromInt(-1)) === 0)) fail(el, `found ${canonical(pct)}`);
       }
     },
   ),
@@ -123,7 +124,7 @@ export const beRules: readonly Rule[] = [
         const amount = xsDecimal(stringValue(el ?? null));
         if (!el) fail(terms, 'no amount');
         else if (amount === null) fail(el, `found ${shown(el.text)}, not a number`);
-        else if (compareDecimal(amount, '0') === 0) fail(el, 'the amount is 0');
+        else if (isZero(amount)) fail(el, 'the amount is 0');
       }
     },
   ),

@@ -3,6 +3,7 @@
  * from CEN 2026.5. Same ids as GLOBALUBL.BE spells them, so in the 'ubl-be' rule set they take the
  * place of the CEN 2026.5 version (see the table in ./index.ts).
  */
+import { add, canonical, cmp, round, sub, sum, type Decimal } from '../../../decimal.ts';
 import type { XmlElement } from '../../../safe-xml.ts';
 import type { UblDocument } from '../../document.ts';
 import type { Rule, RuleSeverity } from '../../types.ts';
@@ -21,7 +22,7 @@ import {
   BR_CL_25_EAS,
   BR_CO_09_PREFIXES,
 } from './codelists.ts';
-import { addDecimal, compareDecimal, roundXPath, subDecimal, sumDecimals, xsDecimal } from './numbers.ts';
+import { xsDecimal } from './numbers.ts';
 import { categoryIs, chargeIs, isNamed, isVatScheme, kids, lineLabel, normalizeSpace, rule, select, shown, stringValue, textsAt } from './xpath.ts';
 
 // ------------------------------------------------------------------------------------------------
@@ -210,7 +211,7 @@ const codeLists: readonly Rule[] = [
 // ------------------------------------------------------------------------------------------------
 
 /** The single xs:decimal at a path: 'absent' when there is none, null when it is unreadable or repeated. */
-function oneDecimal(doc: UblDocument, from: XmlElement, path: string): string | null | 'absent' {
+function oneDecimal(doc: UblDocument, from: XmlElement, path: string): Decimal | null | 'absent' {
   const values = textsAt(doc, from, path);
   if (values.length === 0) return 'absent';
   if (values.length > 1) return null;
@@ -218,10 +219,10 @@ function oneDecimal(doc: UblDocument, from: XmlElement, path: string): string | 
 }
 
 /** Sum of xs:decimal values; null when one is not a number (an XPath error). */
-function sumOf(values: readonly string[]): string | null {
+function sumOf(values: readonly string[]): Decimal | null {
   const decimals = values.map((v) => xsDecimal(v));
   if (decimals.some((d) => d === null)) return null;
-  return sumDecimals(decimals as string[]);
+  return sum(decimals as Decimal[]);
 }
 
 const CATEGORY_NAMES: Readonly<Record<string, string>> = {
@@ -255,18 +256,18 @@ function taxableFromLineBreakdowns(id: string, severity: RuleSeverity, code: str
         const charges = sumOf(allowanceCharges.filter((ac) => chargeIs(doc, ac, true)).flatMap((ac) => textsAt(doc, ac, 'cbc:Amount')));
         const allowances = sumOf(allowanceCharges.filter((ac) => chargeIs(doc, ac, false)).flatMap((ac) => textsAt(doc, ac, 'cbc:Amount')));
         if (charges === null || allowances === null) continue;
-        const expectedFor = (linePath: string): string | null => {
+        const expectedFor = (linePath: string): Decimal | null => {
           const subtotals = doc.all(doc.root, `${linePath}/cac:TaxTotal/cac:TaxSubtotal`).filter((s) => doc.all(s, 'cac:TaxCategory').some((c) => categoryIs(doc, c, code)));
           const lines = sumOf(subtotals.flatMap((s) => textsAt(doc, s, 'cbc:TaxableAmount')));
-          return lines === null ? null : subDecimal(addDecimal(lines, charges), allowances);
+          return lines === null ? null : sub(add(lines, charges), allowances);
         };
-        const candidates: (string | null)[] = [];
+        const candidates: (Decimal | null)[] = [];
         if (select(doc, 'cac:InvoiceLine').length > 0) candidates.push(expectedFor('cac:InvoiceLine'));
         if (select(doc, 'cac:CreditNoteLine').length > 0) candidates.push(expectedFor('cac:CreditNoteLine'));
         if (candidates.some((c) => c === null)) continue;
-        const ok = taxable !== 'absent' && candidates.some((c) => compareDecimal(taxable, c!) === 0);
+        const ok = taxable !== 'absent' && candidates.some((c) => cmp(taxable, c!) === 0);
         if (!ok) {
-          const detail = taxable === 'absent' ? 'no taxable amount' : `taxable amount ${taxable}, expected ${candidates.join(' or ') || 'a sum of lines'}`;
+          const detail = taxable === 'absent' ? 'no taxable amount' : `taxable amount ${canonical(taxable)}, expected ${candidates.map((c) => canonical(c!)).join(' or ') || 'a sum of lines'}`;
           fail(doc.first(subtotal, 'cbc:TaxableAmount') ?? subtotal, detail);
         }
       }
@@ -300,8 +301,8 @@ const calculations: readonly Rule[] = [
           fail(total ?? doc.root, tax === 'absent' ? `no VAT total in ${code || 'the invoice currency'}` : 'a total is missing');
           continue;
         }
-        const expected = roundXPath(addDecimal(exclusive, tax), 2);
-        if (compareDecimal(inclusive, expected) !== 0) fail(doc.first(total, 'cbc:TaxInclusiveAmount'), `${inclusive}, expected ${exclusive} + ${tax} = ${expected}`);
+        const expected = round(add(exclusive, tax), 2, 'half-ceiling');
+        if (cmp(inclusive, expected) !== 0) fail(doc.first(total, 'cbc:TaxInclusiveAmount'), `${canonical(inclusive)}, expected ${canonical(exclusive)} + ${canonical(tax)} = ${canonical(expected)}`);
       }
     },
   ),

@@ -5,6 +5,7 @@
  * (currencies, EAS with 0193, …) are older, and there are no PEPPOL-COMMON-R043+ checks.
  * The 'ubl-be' rule set has no Peppol module, so these live here.
  */
+import { add, canonical, cmp, mul, shift, sign, sub, ZERO, type Decimal } from '../../../decimal.ts';
 import type { XmlElement } from '../../../safe-xml.ts';
 import type { UblDocument } from '../../document.ts';
 import type { Rule } from '../../types.ts';
@@ -18,8 +19,11 @@ import {
   PEPPOL_UNCL5189,
   PEPPOL_UNCL7161,
 } from './codelists.ts';
-import { addDecimal, compareDecimal, compareUntyped, mulDecimal, shiftDecimal, subDecimal, xsDecimal } from './numbers.ts';
+import { compareUntyped, xsDecimal } from './numbers.ts';
 import { isBlank, isNamed, isXsDate, kids, lineLabel, normalizeSpace, rule, select, shown, stringValue, textsAt } from './xpath.ts';
+
+/** The tolerance of PEPPOL-EN16931-R040. */
+const TWO_CENTS: Decimal = { units: 2n, scale: 2 };
 
 const UBL_BE_CUSTOMIZATION_ID = 'urn:cen.eu:en16931:2017#conformant#urn:UBL.BE:1.0.0.20180214';
 
@@ -208,13 +212,13 @@ export const peppolCopyRules: readonly Rule[] = [
         const bases = kids(ac, 'cbc:BaseAmount');
         if (factors.length === 0 || bases.length === 0 || factors.length > 1 || bases.length > 1) continue;
         const amounts = kids(ac, 'cbc:Amount');
-        const amount = amounts.length === 0 ? '0' : amounts.length === 1 ? xsDecimal(amounts[0]!.text) : null;
+        const amount = amounts.length === 0 ? ZERO : amounts.length === 1 ? xsDecimal(amounts[0]!.text) : null;
         const base = xsDecimal(bases[0]!.text);
         const factor = xsDecimal(factors[0]!.text);
         if (amount === null || base === null || factor === null) continue;
-        const expected = shiftDecimal(mulDecimal(base, factor), -2);
-        if (compareDecimal(addDecimal(amount, '0.02'), expected) < 0 || compareDecimal(subDecimal(amount, '0.02'), expected) > 0) {
-          fail(amounts[0] ?? ac, `amount ${amount}, expected ${base} × ${factor} / 100 = ${expected}`);
+        const expected = shift(mul(base, factor), -2);
+        if (cmp(add(amount, TWO_CENTS), expected) < 0 || cmp(sub(amount, TWO_CENTS), expected) > 0) {
+          fail(amounts[0] ?? ac, `amount ${canonical(amount)}, expected ${canonical(base)} × ${canonical(factor)} / 100 = ${canonical(expected)}`);
         }
       }
     },
@@ -260,7 +264,7 @@ export const peppolCopyRules: readonly Rule[] = [
       const bases = doc.all(line, 'cac:Price/cbc:BaseQuantity');
       if (bases.length !== 1) continue;
       const quantity = xsDecimal(bases[0]!.text);
-      if (quantity !== null && compareDecimal(quantity, '0') <= 0) fail(bases[0]!, `${lineLabel(doc, line)}: ${quantity}`);
+      if (quantity !== null && sign(quantity) <= 0) fail(bases[0]!, `${lineLabel(doc, line)}: ${canonical(quantity)}`);
     }
   }),
   rule('PEPPOL-EN16931-R100', 'fatal', 'An invoice line may reference at most one invoiced object (BT-128).', (doc, fail) => {
@@ -289,8 +293,8 @@ export const peppolCopyRules: readonly Rule[] = [
       const price = prices[0] ? xsDecimal(prices[0].text) : 'absent';
       const amount = amounts[0] ? xsDecimal(amounts[0].text) : 'absent';
       if (base === null || price === null || amount === null) continue;
-      if (price === 'absent' || amount === 'absent' || compareDecimal(price, subDecimal(base, amount)) !== 0) {
-        fail(prices[0] ?? ac, price === 'absent' || amount === 'absent' ? 'net price or discount missing' : `net ${price}, gross ${base} - discount ${amount}`);
+      if (price === 'absent' || amount === 'absent' || cmp(price, sub(base, amount)) !== 0) {
+        fail(prices[0] ?? ac, price === 'absent' || amount === 'absent' ? 'net price or discount missing' : `net ${canonical(price)}, gross ${canonical(base)} - discount ${canonical(amount)}`);
       }
     }
   }),
