@@ -6,6 +6,8 @@
  *   const dir = await ftp.makeUploadDir();            // fresh, empty, owned by ledgerdrop-test
  *   // basic-ftp: client.access({ host: ftp.host, port: ftp.port, user: ftp.username,
  *   //   password: ftp.password, secure: true, secureOptions: { ca: [ftp.caCert] } })
+ *   await ftp.kill(); await ftp.restart();            // a crash mid-transfer, then the server is back
+ *   ftp.freeze(); ftp.thaw();                         // a server that stops answering
  *   await ftp.stop();
  *
  * The FTP login directory is the account's home (`root`); paths are not chrooted, so the absolute
@@ -14,7 +16,7 @@
 import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { getFreePort, getFreePortRange, LOOPBACK } from './free-port.ts';
-import { makeTempDir, startProcess } from './process.ts';
+import { descendantProcesses, makeTempDir, startProcess } from './process.ts';
 import type { ManagedProcess } from './process.ts';
 import { getTestUser, leaseTestUserPassword, makeTestUserDir, removeTestUserDirs, TEST_USER } from './test-user.ts';
 import { generateSelfSignedCert } from './tls-cert.ts';
@@ -56,11 +58,25 @@ export interface FtpServer {
   readonly root: string;
   readonly passivePortRange: { min: number; max: number };
   readonly configDir: string;
+  /** PID of the current vsftpd listener (changes with restart()). */
   readonly pid: number;
   /** A fresh empty directory under `root`, owned by the test account; removed by stop(). Absolute path. */
   makeUploadDir(prefix?: string): Promise<string>;
   /** vsftpd's stderr plus its protocol log (log_ftp_protocol=YES). */
   logs(): Promise<string>;
+  /**
+   * Kills vsftpd and every session process at once, as a crash or a power cut would (open transfers
+   * break off), but keeps the configuration, the password and the upload dirs for restart().
+   */
+  kill(): Promise<void>;
+  /** Starts vsftpd again (after kill(), or kills it first) on the same port with the same configuration. */
+  restart(): Promise<void>;
+  /**
+   * SIGSTOPs vsftpd and its session processes: the server stops answering while its sockets stay
+   * open (the kernel still accepts new TCP connections). thaw() lets it go on.
+   */
+  freeze(): void;
+  thaw(): void;
   /** Stops vsftpd and every session process (SIGTERM, then SIGKILL); removes temp and upload dirs. Idempotent. */
   stop(): Promise<void>;
 }
@@ -197,7 +213,36 @@ export async function startFtpServer(options: FtpServerOptions = {}): Promise<Ft
 
     let stopped = false;
     const leaseRef = lease;
-    const procRef = proc;
+    let procRef = proc;
+    let killed = false;
+    const frozen = new Set<number>();
+    const signalFamily = (signal: NodeJS.Signals): void => {
+      for (const pid of [procRef.pid, ...descendantProcesses(procRef.pid).map((p) => p.pid)]) {
+        try {
+          process.kill(pid, signal);
+          if (signal === 'SIGSTOP') frozen.add(pid);
+        } catch {
+          // gone meanwhile
+        }
+      }
+      if (signal === 'SIGCONT') frozen.clear();
+    };
+    const thawAll = (): void => {
+      for (const pid of frozen) {
+        try {
+          process.kill(pid, 'SIGCONT');
+        } catch {
+          // gone meanwhile
+        }
+      }
+      frozen.clear();
+    };
+    const kill = async (): Promise<void> => {
+      if (killed) return;
+      killed = true;
+      thawAll();
+      await procRef.stop(0);
+    };
     return {
       host: LOOPBACK,
       port,
@@ -208,7 +253,22 @@ export async function startFtpServer(options: FtpServerOptions = {}): Promise<Ft
       root: user.home,
       passivePortRange: pasv,
       configDir,
-      pid: proc.pid,
+      get pid() {
+        return procRef.pid;
+      },
+      kill,
+      async restart() {
+        await kill();
+        procRef = await startProcess({ name: 'vsftpd', command: VSFTPD, args: [configPath], port, readyTimeoutMs: options.readyTimeoutMs ?? 15_000, logFiles: [logPath] });
+        killed = false;
+      },
+      freeze() {
+        signalFamily('SIGSTOP');
+      },
+      thaw() {
+        thawAll();
+        signalFamily('SIGCONT');
+      },
       async makeUploadDir(prefix = 'ftp-') {
         const dir = await makeTestUserDir(prefix);
         uploadDirs.add(dir);
@@ -226,6 +286,7 @@ export async function startFtpServer(options: FtpServerOptions = {}): Promise<Ft
       async stop() {
         if (stopped) return;
         stopped = true;
+        thawAll();
         await procRef.stop();
         await leaseRef.release();
         await removeTestUserDirs(uploadDirs);

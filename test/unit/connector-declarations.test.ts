@@ -26,3 +26,17 @@ describe('connector declarations', () => {
     });
   }
 });
+
+describe('per-connection concurrency', () => {
+  it('follows the connections setting where the connector declares it, within 1–16, else its default', async () => {
+    const { concurrencyOf } = await import('../../src/main/outbox/outbox.ts');
+    const ftp = CONNECTORS.get('ftp')!;
+    const local = CONNECTORS.get('local-folder')!;
+    expect(concurrencyOf(ftp, '{}')).toBe(ftp.limits.concurrency);
+    expect(concurrencyOf(ftp, '{"connections":5}')).toBe(5);
+    expect(concurrencyOf(ftp, '{"connections":"1"}')).toBe(1);
+    expect(concurrencyOf(ftp, '{"connections":99}')).toBe(16);
+    expect(concurrencyOf(ftp, '{"connections":0}')).toBe(1);
+    expect(concurrencyOf(local, '{"connections":9}')).toBe(local.limits.concurrency);
+  });
+});

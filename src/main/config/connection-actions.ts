@@ -65,7 +65,8 @@ export async function testConnection(db: Db, secrets: SecretStore, id: string, a
   // Test again with what was accepted: only a connection that now works goes back in service.
   const after = await connector.test(connectorContext(secrets, connection(db, id)));
   if (after.ok) backInService(db, id, at, 'the user accepted ' + Object.keys(toAccept).join(', '), events);
-  return asTest(after, true);
+  // `accept` now says what was stored.
+  return asTest({ ...after, accept: toAccept }, true);
 }
 
 export async function signInConnection(db: Db, secrets: SecretStore, id: string, ui: SignInUi, now: () => Date, events: ConnectionActionEvents = {}): Promise<ConnectionTest> {

@@ -32,6 +32,7 @@ import path from 'node:path';
 import { systemErrorCode } from '../engine/errors.ts';
 import { DEFAULT_MAX_SEGMENT_BYTES, numberedName, truncateName, utf8Length } from './path-template.ts';
 import { DeliveryError } from './types.ts';
+import { createKeyLock } from './key-lock.ts';
 
 export interface WriteFileAtomicOptions {
   /** What to do when a different file already has the name: keep both (`name (2).ext`). The only mode. */
@@ -213,23 +214,8 @@ async function ensureFolders(baseDir: string, segments: readonly string[]): Prom
   return dir;
 }
 
-const folderLocks = new Map<string, Promise<void>>();
-
 /** Runs `fn` alone among the callers with the same key (this process only). */
-async function withFolderLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
-  const previous = folderLocks.get(key) ?? Promise.resolve();
-  let release: () => void = () => undefined;
-  const current = new Promise<void>((resolve) => (release = resolve));
-  const chained = previous.then(() => current);
-  folderLocks.set(key, chained);
-  await previous;
-  try {
-    return await fn();
-  } finally {
-    release();
-    if (folderLocks.get(key) === chained) folderLocks.delete(key);
-  }
-}
+const withFolderLock = createKeyLock();
 
 async function writePartial(file: string, bytes: Uint8Array, options: WriteFileAtomicOptions): Promise<void> {
   const handle = await open(file, 'wx', 0o666);

@@ -28,7 +28,10 @@ export interface ConnectorField {
 }
 
 export interface ConnectorLimits {
-  /** Deliveries in flight at once for one connection. */
+  /**
+   * Deliveries in flight at once for one connection (each with its own session). A connector that
+   * declares a connection field `connections` lets the user choose it (1–16) instead.
+   */
   concurrency: number;
   /** Most deliveries per minute for one connection, when the service imposes one. */
   perMinute?: number;

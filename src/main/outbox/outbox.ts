@@ -230,7 +230,7 @@ export async function deliverDue(ctx: OutboxContext): Promise<RunSummary> {
     await Promise.all(
       [...byConnection].map(async ([connectionId, rows]) => {
         const connector = connectorFor(serviceOf(ctx.db, connectionId));
-        const concurrency = connector?.limits.concurrency ?? 1;
+        const concurrency = connector ? concurrencyOf(connector, connectionRow(ctx.db, connectionId).settings) : 1;
         const perMinute = connector?.limits.perMinute;
         let next = 0;
         const worker = async () => {
@@ -258,6 +258,20 @@ export async function deliverDue(ctx: OutboxContext): Promise<RunSummary> {
   // Queued deliveries held back (the outbox is paused, or their connection is inactive or broken) are waiting too.
   summary.waiting += sql(ctx.db, "SELECT count(*) FROM deliveries WHERE state = 'queued'").pluck().get() as number;
   return summary;
+}
+
+/**
+ * Deliveries in flight at once on a connection: the connector's default, or the user's
+ * "connections" setting where the connector declares one (an SFTP or FTP server that allows only
+ * so many logins), within 1–16.
+ */
+export function concurrencyOf(connector: ConnectorDefinition, settingsJson: string): number {
+  if (connector.fields.some((f) => f.key === 'connections' && f.scope === 'connection')) {
+    const value = (JSON.parse(settingsJson) as Record<string, unknown>).connections;
+    const n = typeof value === 'string' ? Number(value) : value;
+    if (typeof n === 'number' && Number.isInteger(n)) return Math.min(16, Math.max(1, n));
+  }
+  return connector.limits.concurrency;
 }
 
 function serviceOf(db: Db, connectionId: string): string {
