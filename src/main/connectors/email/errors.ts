@@ -16,6 +16,7 @@
 import { DeliveryError, NEEDS_SIGN_IN } from '../types.ts';
 import type { AddressField } from './routing.ts';
 import type { Security } from './settings.ts';
+import { CERTIFICATE_CODES } from '../network-errors.ts';
 
 export interface FailureContext {
   /** Setting the connection up (connect, TLS, sign-in) or sending over it. */
@@ -46,20 +47,6 @@ interface SmtpFailure {
   message?: string;
 }
 
-const CERTIFICATE_CODES = new Set([
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'UNABLE_TO_GET_ISSUER_CERT',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'CERT_HAS_EXPIRED',
-  'CERT_NOT_YET_VALID',
-  'CERT_UNTRUSTED',
-  'CERT_REVOKED',
-  'CERT_SIGNATURE_FAILURE',
-  'ERR_TLS_CERT_ALTNAME_INVALID',
-  'HOSTNAME_MISMATCH',
-]);
 
 /** Every form a secret may take on the wire: as is, base64, and inside AUTH PLAIN / XOAUTH2. */
 function secretForms(secrets: readonly string[], user: string | null): string[] {

@@ -12,6 +12,7 @@ import { FTPError } from 'basic-ftp';
 import { systemErrorCode } from '../../engine/errors.ts';
 import { DeliveryError } from '../types.ts';
 import type { FtpSettings } from './settings.ts';
+import { CERTIFICATE_CODES, CONNECTION_LOST_CODES, NAME_NOT_FOUND_CODES, UNREACHABLE_CODES } from '../network-errors.ts';
 
 /** The FTP reply code of a server refusal (`550` …), or null for anything else. */
 export function replyCode(error: unknown): number | null {
@@ -28,23 +29,8 @@ export function serverName(settings: Pick<FtpSettings, 'host' | 'port'>): string
   return `${settings.host}:${settings.port}`;
 }
 
-const UNREACHABLE = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN', 'ENETDOWN', 'EADDRNOTAVAIL']);
-const NAME_NOT_FOUND = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NONAME']);
 /** Certificate verification failures (Node/OpenSSL codes, and our own pin check). */
-const CERTIFICATE = new Set([
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'UNABLE_TO_GET_ISSUER_CERT',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'CERT_HAS_EXPIRED',
-  'CERT_NOT_YET_VALID',
-  'CERT_UNTRUSTED',
-  'CERT_REVOKED',
-  'ERR_TLS_CERT_ALTNAME_INVALID',
-  'ERR_LEDGERDROP_CERT_CHANGED',
-]);
-const CONNECTION_LOST = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'ERR_STREAM_PREMATURE_CLOSE', 'ERR_SSL_DECRYPTION_FAILED_OR_BAD_RECORD_MAC']);
+const CERTIFICATE = new Set([...CERTIFICATE_CODES, 'ERR_LEDGERDROP_CERT_CHANGED']);
 
 /** True for errors of the TLS layer itself (handshake, protocol), as opposed to certificate trust. */
 function isTlsProtocolError(error: unknown, code: string): boolean {
@@ -78,10 +64,10 @@ export function networkFailure(error: unknown, settings: FtpSettings, doing: str
 
   const code = systemErrorCode(error) ?? '';
   const message = replyText(error);
-  if (NAME_NOT_FOUND.has(code)) {
+  if (NAME_NOT_FOUND_CODES.has(code)) {
     return new DeliveryError('retry', 'unreachable', `The server name ${settings.host} cannot be found. Check the name in the connection settings and that this computer is online; Ledgerdrop will try again by itself.`, { cause: error });
   }
-  if (UNREACHABLE.has(code)) {
+  if (UNREACHABLE_CODES.has(code)) {
     return new DeliveryError('retry', 'unreachable', `Nothing answers at ${server} (${code === 'ECONNREFUSED' ? 'the connection was refused' : 'the network cannot reach it'}). Check the server name and port in the connection settings; if they are right, the FTP server is down or a firewall blocks it. Ledgerdrop will try again by itself.`, { cause: error });
   }
   if (code === 'ETIMEDOUT' || /timeout/i.test(message)) {
@@ -117,7 +103,7 @@ export function networkFailure(error: unknown, settings: FtpSettings, doing: str
       { cause: error },
     );
   }
-  if (CONNECTION_LOST.has(code) || /closed|FIN packet|socket|not connected/i.test(message)) {
+  if (CONNECTION_LOST_CODES.has(code) || /closed|FIN packet|socket|not connected/i.test(message)) {
     return new DeliveryError('retry', 'connection-lost', `The connection to the FTP server ${server} broke off while ${doing}. Ledgerdrop will try again by itself.`, { cause: error });
   }
   return new DeliveryError('retry', 'ftp-error', `Something went wrong with the FTP server ${server} while ${doing}: ${message}. Ledgerdrop will try again by itself.`, { cause: error });
