@@ -10,12 +10,17 @@
  * such a resend recognisable.
  */
 import { createHash } from 'node:crypto';
-import MailComposer from 'nodemailer/lib/mail-composer';
+import type MailComposer from 'nodemailer/lib/mail-composer';
 import { sanitizeSegment, sanitizeValue } from '../path-template.ts';
 import type { DeliveryClient, DeliveryDocument } from '../types.ts';
 import type { Recipient } from './routing.ts';
 import { senderDomain, type EmailSettings } from './settings.ts';
 import { emailTemplateValues, oneLine, renderBody, renderSubject } from './template.ts';
+import type * as MailComposerModule from 'nodemailer/lib/mail-composer';
+
+/** nodemailer's MIME composer, loaded on first use (see smtp.ts). */
+let mailComposer: Promise<typeof MailComposerModule> | null = null;
+const loadMailComposer = () => (mailComposer ??= import('nodemailer/lib/mail-composer'));
 
 export interface OutgoingEmail {
   messageId: string;
@@ -57,7 +62,8 @@ export async function composeEmails(
     const subject = renderSubject(settings.subjectTemplate, values, fileNames[0] ?? doc.originalName);
     const messageId = messageIdFor(doc.deliveryId, settings.from, group.part);
     const fromName = settings.fromName === null ? '' : oneLine(settings.fromName);
-    const composer = new MailComposer({
+    const { default: Composer } = await loadMailComposer();
+    const composer: MailComposer = new Composer({
       from: fromName ? { name: fromName, address: settings.from } : settings.from,
       to: recipient.address,
       subject,

@@ -10,9 +10,14 @@
  */
 import { Readable } from 'node:stream';
 import type tls from 'node:tls';
-import SMTPConnection from 'nodemailer/lib/smtp-connection';
+import type SMTPConnection from 'nodemailer/lib/smtp-connection';
 import type { SMTPConnectionAuth, SMTPConnectionCustomAuthHandler, SMTPConnectionSendInfo } from 'nodemailer/lib/smtp-connection';
 import type { Security } from './settings.ts';
+import type * as SmtpConnectionModule from 'nodemailer/lib/smtp-connection';
+
+/** nodemailer, loaded on first use: an engine without e-mail connections never pays its memory. */
+let smtpConnection: Promise<typeof SmtpConnectionModule> | null = null;
+const loadSmtpConnection = () => (smtpConnection ??= import('nodemailer/lib/smtp-connection'));
 
 export interface SmtpConnectOptions {
   host: string;
@@ -64,6 +69,7 @@ export class SmtpLink {
   /** Connects and signs in. Rejects with nodemailer's error (or an SmtpStepError). */
   static async open(options: SmtpConnectOptions): Promise<SmtpLink> {
     options.signal?.throwIfAborted();
+    const { default: SMTPConnection } = await loadSmtpConnection();
     const connection = new SMTPConnection({
       host: options.host,
       port: options.port,

@@ -22,10 +22,15 @@
  */
 import { X509Certificate, createHash } from 'node:crypto';
 import type { ConnectionOptions, PeerCertificate, TLSSocket } from 'node:tls';
-import { Client } from 'basic-ftp';
+import type { Client } from 'basic-ftp';
+
+/** basic-ftp, loaded on first use: an engine without FTP connections never pays its memory. */
+let basicFtp: Promise<typeof BasicFtpModule> | null = null;
+const loadBasicFtp = () => (basicFtp ??= import('basic-ftp'));
 import { DeliveryError } from '../types.ts';
 import { networkFailure, replyCode, replyText, serverName } from './errors.ts';
 import type { FtpSettings } from './settings.ts';
+import type * as BasicFtpModule from 'basic-ftp';
 
 /** What the server's certificate says, for messages and the connection test's facts. */
 export interface CertificateInfo {
@@ -183,6 +188,7 @@ async function open(client: Client, settings: FtpSettings, tls: ConnectionOption
  * trouble → retry. On failure the client is closed.
  */
 export async function connect(settings: FtpSettings, password: string, connectionId: string, signal?: AbortSignal): Promise<FtpConnection> {
+  const { Client } = await loadBasicFtp();
   let client = new Client(settings.timeoutMs);
   const server = serverName(settings);
   const onAbort = () => client.close();

@@ -8,15 +8,22 @@
  * Messages quote the server's reply (it never contains the password: basic-ftp logs `PASS ###`, and
  * servers do not echo it) and never the password itself.
  */
-import { FTPError } from 'basic-ftp';
 import { systemErrorCode } from '../../engine/errors.ts';
 import { DeliveryError } from '../types.ts';
 import type { FtpSettings } from './settings.ts';
 import { CERTIFICATE_CODES, CONNECTION_LOST_CODES, NAME_NOT_FOUND_CODES, UNREACHABLE_CODES } from '../network-errors.ts';
 
+/**
+ * True for basic-ftp's FTPError (a server reply with its code). Recognised by name so that
+ * basic-ftp itself is loaded only when an FTP connection is used (see connect.ts).
+ */
+export function isFtpError(error: unknown): error is Error & { code: number } {
+  return error instanceof Error && error.name === 'FTPError' && typeof (error as { code?: unknown }).code === 'number';
+}
+
 /** The FTP reply code of a server refusal (`550` …), or null for anything else. */
 export function replyCode(error: unknown): number | null {
-  return error instanceof FTPError && typeof error.code === 'number' ? error.code : null;
+  return isFtpError(error) ? error.code : null;
 }
 
 /** The server's reply as one line, e.g. `550 Permission denied.` */

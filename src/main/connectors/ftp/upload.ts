@@ -29,12 +29,12 @@
  */
 import { createHash } from 'node:crypto';
 import { Readable, Writable } from 'node:stream';
-import { FTPError, type Client } from 'basic-ftp';
+import type { Client } from 'basic-ftp';
 import { partialNameFor } from '../atomic-write.ts';
 import { numberedName } from '../path-template.ts';
 import { DeliveryError } from '../types.ts';
 import type { FtpConnection } from './connect.ts';
-import { networkFailure, replyCode, replyText, serverName } from './errors.ts';
+import { isFtpError, networkFailure, replyCode, replyText, serverName } from './errors.ts';
 import type { FtpSettings } from './settings.ts';
 import { createKeyLock } from '../key-lock.ts';
 
@@ -125,7 +125,7 @@ export class RemoteFolder {
     try {
       return (await this.client.list(dir)).filter((entry) => entry.isFile).map((entry) => ({ name: entry.name, size: entry.size }));
     } catch (error) {
-      if (error instanceof FTPError && replyCode(error) !== null && replyCode(error)! >= 500) return [];
+      if (isFtpError(error) && replyCode(error) !== null && replyCode(error)! >= 500) return [];
       throw error;
     }
   }
@@ -142,7 +142,7 @@ export class RemoteFolder {
     try {
       await this.client.downloadTo(sink, path);
     } catch (error) {
-      if (error instanceof FTPError && replyCode(error)! >= 500) return null;
+      if (isFtpError(error) && replyCode(error)! >= 500) return null;
       throw error;
     }
     return hash.digest('hex');
