@@ -5,6 +5,7 @@
 const benches: Record<string, () => Promise<{ main(args: string[]): Promise<void> }>> = {
   understanding: () => import('./understanding.ts'),
   pipeline: () => import('./pipeline.ts'),
+  sftp: () => import('./sftp.ts'),
 };
 
 const [name, ...args] = process.argv.slice(2);

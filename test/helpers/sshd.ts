@@ -6,12 +6,13 @@
  *   const dir = await sshd.makeUploadDir();          // fresh, empty, owned by ledgerdrop-test
  *   // connect to sshd.host:sshd.port as sshd.username with sshd.password or sshd.privateKey,
  *   // trusting sshd.hostKeyFingerprint; files land in `dir` (an absolute path, valid over SFTP too)
+ *   await sshd.kill(); await sshd.restart();          // a crash mid-transfer, then the server is back
  *   await sshd.stop();
  */
 import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { getFreePort, LOOPBACK } from './free-port.ts';
-import { makeTempDir, runCommand, startProcess } from './process.ts';
+import { descendantProcesses, makeTempDir, runCommand, startProcess } from './process.ts';
 import type { ManagedProcess } from './process.ts';
 import { getTestUser, leaseTestUserPassword, makeTestUserDir, removeTestUserDirs } from './test-user.ts';
 
@@ -59,8 +60,13 @@ export interface SshdServer {
   logs(): string;
   /** Stops sshd (SIGTERM, then SIGKILL) and removes its temp dir and upload dirs. Idempotent. */
   stop(): Promise<void>;
-  /** Stops and starts sshd again with the same config, host key, port and password. */
+  /** Stops and starts sshd again with the same config, host key, port and password (also after kill()). */
   restart(): Promise<void>;
+  /**
+   * SIGKILLs sshd and every session process at once, as a crash or a power cut would (open transfers
+   * break off), but keeps the configuration, keys, password and upload dirs for restart().
+   */
+  kill(): Promise<void>;
   /** Generates a new host key and restarts (for "host key changed" tests). Returns the new fingerprint. */
   replaceHostKey(): Promise<string>;
 }
@@ -221,6 +227,17 @@ export async function startSshd(options: SshdOptions = {}): Promise<SshdServer> 
         earlierLogs += proc?.output() ?? '';
         proc = await launch(port);
         server.pid = proc.pid;
+      },
+      async kill() {
+        if (!proc || proc.exitInfo()) return;
+        for (const pid of [proc.pid, ...descendantProcesses(proc.pid).map((p) => p.pid)]) {
+          try {
+            process.kill(pid, 'SIGKILL');
+          } catch {
+            // gone meanwhile
+          }
+        }
+        await proc.stop(0);
       },
       async replaceHostKey() {
         await keygen(hostKeyPath, 'ed25519', 'ledgerdrop-test-host');

@@ -19,6 +19,8 @@ export interface ConnectorField {
   default?: string | number | boolean;
   /** Stored in the OS keychain, never in the database or config files. */
   secret?: boolean;
+  /** Shown under "Advanced" in the wizard (algorithms, connection limits, timeouts). */
+  advanced?: boolean;
   /** Asked once per connection (server, account) or once per client (dossier mailbox, subfolder). */
   scope: 'connection' | 'client';
   /** For `choice`. */
