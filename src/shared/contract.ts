@@ -226,6 +226,11 @@ export const contract = {
   'documents.import': { input: z.object({ clientId: z.string().min(1), paths: z.array(z.string().min(1)).min(1) }).strict(), output: intakeReportSchema },
   /** Scans every watch folder once and takes in what is new since its baseline. */
   'watch.scan': { input: empty, output: intakeReportSchema },
+  /**
+   * `ledgerdrop run --once`: scans the watch folders and delivers everything that can be delivered
+   * now, delivering the first documents while the scan still takes in the rest.
+   */
+  'run.once': { input: empty, output: z.object({ scanned: intakeReportSchema, delivered: runSummarySchema }) },
   /** Delivers everything that can be delivered now. */
   'outbox.run': { input: empty, output: runSummarySchema },
   'outbox.status': { input: empty, output: outboxStatusSchema },

@@ -19,6 +19,7 @@ export const OPERATION_NAMES = [
   'connections.signIn',
   'documents.import',
   'watch.scan',
+  'run.once',
   'outbox.run',
   'outbox.status',
   'sync.now',

@@ -304,8 +304,7 @@ function buildProgram(io: CliIo): Command {
         return;
       }
       const outcome = await withEngine(async (engine) => {
-        const scanned = await engine.invoke('watch.scan', {});
-        const delivered = await engine.invoke('outbox.run', {});
+        const { scanned, delivered } = await engine.invoke('run.once', {});
         const status = await engine.invoke('outbox.status', {});
         return { scanned, delivered, status };
       });

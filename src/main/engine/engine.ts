@@ -148,6 +148,7 @@ class EngineImpl implements Engine {
         ),
       'documents.import': (input: { clientId: string; paths: string[] }) => this.kickAfter(this.pipeline.importPaths(input.clientId, input.paths)),
       'watch.scan': () => this.pipeline.scanWatchFolders(),
+      'run.once': () => this.pipeline.runOnce(),
       'outbox.run': () => this.pipeline.deliver(),
       'outbox.status': () => this.pipeline.status(),
       'sync.now': async () => {

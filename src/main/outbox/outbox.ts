@@ -213,6 +213,17 @@ function log(db: Db, at: string, level: 'info' | 'warning' | 'error', event: str
 export async function deliverDue(ctx: OutboxContext): Promise<RunSummary> {
   const summary: RunSummary = { done: 0, waiting: 0, failed: 0 };
   let attempted = 0;
+  // The batch's size for progress events: what is still due is counted at most every 250 ms (a count
+  // after every delivery would cost more than the delivery on a long queue).
+  let counted = { at: -Infinity, attempted: 0, remaining: 0 };
+  const progressTotal = (): number => {
+    const now = Date.now();
+    if (now - counted.at >= 250) {
+      const remaining = sql(ctx.db, "SELECT count(*) FROM deliveries WHERE state = 'queued' OR (state = 'waiting' AND next_attempt_at <= ?)").pluck().get(ctx.now().toISOString()) as number;
+      counted = { at: now, attempted, remaining };
+    }
+    return Math.max(attempted, counted.attempted + counted.remaining);
+  };
   await sweepLeftovers(ctx);
   for (;;) {
     if (pausedUntil(ctx.db, ctx.now())) break;
@@ -243,7 +254,7 @@ export async function deliverDue(ctx: OutboxContext): Promise<RunSummary> {
               const state = await attempt(ctx, row, link);
               if (state === 'done') summary.done += 1;
               attempted += 1;
-              ctx.onProgress?.({ done: attempted, total: attempted + (sql(ctx.db, "SELECT count(*) FROM deliveries WHERE state = 'queued' OR (state = 'waiting' AND next_attempt_at <= ?)").pluck().get(ctx.now().toISOString()) as number) });
+              if (ctx.onProgress) ctx.onProgress({ done: attempted, total: progressTotal() });
             }
           } finally {
             await link?.close();

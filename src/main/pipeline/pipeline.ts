@@ -78,6 +78,26 @@ async function moveAside(folder: string, file: string, sub: 'processed' | 'faile
   return false;
 }
 
+/**
+ * Files taken in at once by an import or a scan: enough that understanding (in its worker thread),
+ * the content store's disk syncs and the group commit overlap, few enough to bound memory.
+ */
+const INTAKE_CONCURRENCY = 8;
+
+/** `fn` over the items, at most `limit` at a time; results in the items' order. */
+async function inParallel<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
 export class Pipeline {
   private readonly options: PipelineOptions;
   private readonly store: ContentStore;
@@ -114,10 +134,15 @@ export class Pipeline {
       }
       targets.push(...(isDir ? (await stampsOf(path)).map((f) => f.path) : [path]));
     }
-    for (const [i, file] of targets.entries()) {
-      files.push(await intakeFile(this.intake, { clientId, path: file, source: 'import' }));
-      if (targets.length > 1) this.options.onProgress?.({ kind: 'import', done: i + 1, total: targets.length });
-    }
+    let done = 0;
+    files.push(
+      ...(await inParallel(targets, INTAKE_CONCURRENCY, async (file) => {
+        const outcome = await intakeFile(this.intake, { clientId, path: file, source: 'import' });
+        done += 1;
+        if (targets.length > 1) this.options.onProgress?.({ kind: 'import', done, total: targets.length });
+        return outcome;
+      })),
+    );
     return report(files);
   }
 
@@ -136,13 +161,12 @@ export class Pipeline {
         baseline += db.transaction(() => snapshotBaseline(db, folder.id, folder.path, files, this.now().toISOString()))();
         continue;
       }
+      const fresh: FileStamp[] = [];
       for (const file of await stampsOf(folder.path)) {
-        if (inBaseline(db, folder.id, folder.path, file)) {
-          baseline += 1;
-          continue;
-        }
-        files.push(await this.takeWatched(folder, file));
+        if (inBaseline(db, folder.id, folder.path, file)) baseline += 1;
+        else fresh.push(file);
       }
+      files.push(...(await inParallel(fresh, INTAKE_CONCURRENCY, (file) => this.takeWatched(folder, file))));
     }
     return report(files, baseline);
   }
@@ -191,6 +215,35 @@ export class Pipeline {
     const paused = pausedUntil(this.options.db, this.now());
     const times = [next ? new Date(next).getTime() - now : Infinity, paused && paused !== 'indefinitely' ? new Date(paused).getTime() - now : Infinity];
     return Math.max(0, Math.min(...times));
+  }
+
+  /**
+   * Scans the watch folders and delivers what can be delivered now (`run --once`). Deliveries start
+   * while the scan is still taking files in, so a large batch is understood and sent at the same
+   * time; the last pass starts after the scan, so nothing it queued is left behind.
+   */
+  async runOnce(): Promise<{ scanned: IntakeReport; delivered: RunSummary }> {
+    let scanning = true;
+    const scan = this.scanWatchFolders().finally(() => {
+      scanning = false;
+    });
+    const settled = scan.then(
+      () => undefined,
+      () => undefined,
+    );
+    let done = 0;
+    try {
+      while (scanning) {
+        done += (await this.deliver()).done;
+        if (scanning) await Promise.race([settled, new Promise((resolve) => setTimeout(resolve, 50))]);
+      }
+    } catch (error) {
+      await settled; // never leave the scan running unobserved
+      throw error;
+    }
+    const scanned = await scan;
+    const last = await this.deliver();
+    return { scanned, delivered: { ...last, done: done + last.done } };
   }
 
   /** "Sync now": take in what is new, make waiting deliveries due now, and deliver. */

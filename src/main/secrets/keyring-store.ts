@@ -61,9 +61,21 @@ export class KeyringSecretStore implements SecretStore {
     return (await this.get(name)) !== null;
   }
 
+  /**
+   * Entries are kept: creating one blocks the thread while it sets up its keychain session (tens of
+   * milliseconds with the Secret Service), which every SFTP or FTP session would otherwise pay for
+   * each of its secrets. An entry is a handle, it holds no secret value.
+   */
+  private readonly entries = new Map<string, AsyncEntry>();
+
   private async entry(name: string): Promise<AsyncEntry> {
-    const options = this.platform === 'linux' ? { linux: { store: 'secret-service' as const } } : undefined;
-    return new AsyncEntry(KEYCHAIN_SERVICE, this.account(name), options);
+    let entry = this.entries.get(name);
+    if (!entry) {
+      const options = this.platform === 'linux' ? { linux: { store: 'secret-service' as const } } : undefined;
+      entry = new AsyncEntry(KEYCHAIN_SERVICE, this.account(name), options);
+      this.entries.set(name, entry);
+    }
+    return entry;
   }
 
   private async call<T>(action: () => Promise<T>): Promise<T> {
