@@ -7,15 +7,15 @@
  * mid-upload, a read-only folder, files already there. Needs root and scripts/test-env.sh.
  */
 import { X509Certificate } from 'node:crypto';
-import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { runLedgerdrop, type CliResult } from '../helpers/cli.ts';
 import { corpusFiles } from '../helpers/corpus.ts';
-import { codaStatement, filesUnder, queryDb, runAndAct, runAndKill, sha256, sha256File } from '../helpers/crash.ts';
+import { codaStatement, queryDb, runAndAct, runAndKill, sha256, sha256File } from '../helpers/crash.ts';
 import { startFtpServer, type FtpServer } from '../helpers/ftp.ts';
 import { startSecretService, type SecretService } from '../helpers/secret-service.ts';
 import { tempDirs } from '../helpers/temp.ts';
+import { deliverAndCheck, transportSetup, type TransportSetup } from '../helpers/transport-scenario.ts';
 import { drainAllowanceMs } from '../../src/main/connectors/ftp/upload.ts';
 import { getTestUser } from '../helpers/test-user.ts';
 
@@ -42,71 +42,28 @@ async function server(options: Parameters<typeof startFtpServer>[0] = { tls: tru
 
 const fingerprintOf = (ftp: FtpServer): string => new X509Certificate(ftp.caCert!).fingerprint256;
 
-interface Setup {
-  home: string;
-  watch: string;
-  /** The connection's folder on the server (an absolute path that is also the real directory). */
-  remote: string;
-  db: string;
-  env: NodeJS.ProcessEnv;
-  cli(...args: string[]): Promise<CliResult>;
-  /** Applies the configuration again with other settings / password. */
-  apply(settings?: Record<string, unknown>, password?: string): Promise<void>;
-  /** `run --once --json`, parsed. */
-  runOnce(): Promise<{ result: CliResult; outcome: RunOutcome }>;
-}
-
-interface RunOutcome {
-  scanned: { added: number; queued: number; files: { name: string; queued: number }[] };
-  delivered: { done: number; waiting: number; failed: number };
-  status: { problems: { state: string; message: string | null }[] };
-}
+type Setup = TransportSetup;
 
 /** A data folder with one FTP connection (settings on top of host/port/user/folder) and one client watching a folder. */
 async function setup(ftp: FtpServer, settings: Record<string, unknown>, password = ftp.password): Promise<Setup> {
-  const root = temp.make();
-  const home = join(root, 'home');
-  const watch = join(root, 'acme');
-  mkdirSync(watch);
   const remote = await ftp.makeUploadDir();
-  const configFile = join(root, 'config.json');
-  const env: NodeJS.ProcessEnv = { ...process.env, ...service.env };
-  const cli = (...args: string[]) => runLedgerdrop(['--home', home, ...args], { env, timeoutMs: 90_000 });
-  const apply = async (extra: Record<string, unknown> = settings, secret = password) => {
-    const config = {
-      connections: [
-        {
-          id: 'office-ftp',
-          service: 'ftp',
-          name: 'Office FTP',
-          families: ['invoices', 'statements'],
-          settings: { host: ftp.host, port: ftp.port, username: ftp.username, folder: remote, ...extra },
-          secrets: { password: { env: 'LD_TEST_FTP_PASSWORD' } },
-        },
-      ],
-      clients: [{ id: 'acme', name: 'ACME BV', identifiers: ['BE0000000196'], accountingFileId: 'ACME01', connection: 'office-ftp', activate: ['invoices', 'statements'], watchFolders: [{ path: watch }] }],
-    };
-    writeFileSync(configFile, JSON.stringify(config));
-    env.LD_TEST_FTP_PASSWORD = secret;
-    const applied = await cli('config', 'apply', configFile);
-    expect(applied.code, applied.stderr).toBe(0);
-  };
-  await apply();
-  const runOnce = async () => {
-    const result = await cli('run', '--once', '--json');
-    expect(result.stderr).toBe('');
-    return { result, outcome: JSON.parse(result.stdout) as RunOutcome };
-  };
-  return { home, watch, remote, db: join(home, 'ledgerdrop.db'), env, cli, apply, runOnce };
+  return transportSetup({
+    root: temp.make(),
+    env: service.env,
+    service: 'ftp',
+    connectionId: 'office-ftp',
+    remote,
+    base: { host: ftp.host, port: ftp.port, username: ftp.username, folder: remote },
+    settings,
+    secrets: { password },
+  });
 }
 
-function deliveries(s: Setup): { state: string; last_error_code: string | null; last_error_message: string | null; remote_ref: string | null }[] {
-  return queryDb(s.db, 'SELECT state, last_error_code, last_error_message, remote_ref FROM deliveries ORDER BY id');
-}
-
-function connectionStatus(s: Setup): { status: string; status_message: string | null } {
-  return queryDb<{ status: string; status_message: string | null }>(s.db, "SELECT status, status_message FROM connections WHERE id = 'office-ftp'")[0]!;
-}
+const deliveries = (s: Setup) => s.deliveries();
+const connectionStatus = (s: Setup): { status: string; status_message: string | null } => {
+  const { status, status_message } = s.connection();
+  return { status, status_message };
+};
 
 /** Makes `relative` folders under the remote folder, owned by the FTP account (as if it had made them). */
 function remoteFolder(s: Setup, relative: string): string {
@@ -120,7 +77,7 @@ function remoteFolder(s: Setup, relative: string): string {
 }
 
 /** Files under the remote folder, relative, sorted (hidden partials included). */
-const remoteFiles = (s: Setup): string[] => filesUnder(s.remote);
+const remoteFiles = (s: Setup): string[] => s.remoteFiles();
 
 describe('FTP connector, end to end through `ledgerdrop`', () => {
   it('delivers the corpus invoices and statements over explicit TLS after the user accepts the certificate, creating folders, exactly once', { timeout: 120_000 }, async () => {
@@ -143,38 +100,9 @@ describe('FTP connector, end to end through `ledgerdrop`', () => {
     expect(JSON.parse(queryDb<{ settings: string }>(s.db, "SELECT settings FROM connections WHERE id = 'office-ftp'")[0]!.settings)).toMatchObject({ certFingerprint: fingerprintOf(ftp) });
     expect(remoteFiles(s)).toEqual([]); // the test's probe file is gone
 
-    const sources = [...invoices, ...statements];
-    for (const file of sources) copyFileSync(file, join(s.watch, basename(file)));
-    if (sources.length === 0) for (let n = 1; n <= 5; n++) writeFileSync(join(s.watch, `s${n}.cod`), codaStatement(n));
-    const { result, outcome } = await s.runOnce();
-    expect(outcome.status.problems, result.stdout).toEqual([]);
-    // (The corpus has an invoice whose direction needs a person: it is held for review, not queued.)
-    expect(outcome.scanned.added).toBe(Math.max(sources.length, 5));
-    expect(outcome.scanned.queued).toBeGreaterThanOrEqual(outcome.scanned.added - 1);
-    expect(outcome.delivered).toEqual({ done: outcome.scanned.queued, waiting: 0, failed: 0 });
-    const queued = outcome.scanned.files.filter((f) => f.queued > 0).map((f) => f.name).sort();
-
-    // Every delivered document is on the server, byte for byte, under ACME01/<family>/<year>/.
-    const done = deliveries(s);
-    expect(done.every((d) => d.state === 'done')).toBe(true);
-    const bySource = new Map(sources.map((file) => [basename(file), sha256File(file)]));
-    const onServer = remoteFiles(s);
-    expect(onServer).toHaveLength(done.length);
-    expect(onServer.map((f) => basename(f)).sort()).toEqual(queued);
-    for (const relative of onServer) {
-      expect(relative).toMatch(/^ACME01\/(invoices|statements)\/\d{4}\/[^/]+$/);
-      const name = basename(relative);
-      expect(sha256File(join(s.remote, relative)), relative).toBe(bySource.get(name) ?? sha256(codaStatement(Number(/\d+/.exec(name)![0]))));
-      expect(statSync(join(s.remote, relative)).uid).toBe(getTestUser().uid); // written by the FTP server
-    }
+    // Every delivered document is on the server once, byte for byte, under ACME01/<family>/<year>/.
+    const { done } = await deliverAndCheck(s, [...invoices, ...statements], /^ACME01\/(invoices|statements)\/\d{4}\/[^/]+$/);
     for (const d of done) expect(d.remote_ref).toMatch(new RegExp(`^ftps://127\\.0\\.0\\.1:${ftp.port}${s.remote}/ACME01/`));
-    if (invoices.length > 0) expect(onServer.filter((f) => f.includes('/invoices/')).length).toBeGreaterThan(0);
-    expect(onServer.filter((f) => f.includes('/statements/')).length).toBeGreaterThan(0);
-
-    // A second run has nothing to do, and the server still holds each document once.
-    const again = await s.runOnce();
-    expect(again.outcome.delivered).toEqual({ done: 0, waiting: 0, failed: 0 });
-    expect(remoteFiles(s)).toEqual(onServer);
   });
 
   it('a wrong password stops the connection after one try, says what to do, never shows the password; the right one and `retry` deliver', { timeout: 90_000 }, async () => {
@@ -201,7 +129,7 @@ describe('FTP connector, end to end through `ledgerdrop`', () => {
       expect(text).not.toContain(ftp.password);
     }
 
-    await s.apply({ certFingerprint: fingerprintOf(ftp) }, ftp.password);
+    await s.apply({ certFingerprint: fingerprintOf(ftp) }, { password: ftp.password });
     expect((await s.cli('retry')).code).toBe(0);
     const fixed = await s.runOnce();
     expect(fixed.outcome.delivered).toEqual({ done: 3, waiting: 0, failed: 0 });

@@ -10,12 +10,12 @@ import { execFileSync } from 'node:child_process';
 import { chownSync, copyFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { runLedgerdrop, type CliResult } from '../helpers/cli.ts';
 import { corpusFiles } from '../helpers/corpus.ts';
-import { codaStatement, filesUnder, queryDb, runAndAct, sha256, sha256File } from '../helpers/crash.ts';
+import { codaStatement, queryDb, runAndAct, sha256, sha256File } from '../helpers/crash.ts';
 import { startSecretService, type SecretService } from '../helpers/secret-service.ts';
 import { startSshd, type SshdServer } from '../helpers/sshd.ts';
 import { tempDirs } from '../helpers/temp.ts';
+import { deliverAndCheck, transportSetup, type TransportSetup } from '../helpers/transport-scenario.ts';
 import { getTestUser } from '../helpers/test-user.ts';
 
 const temp = tempDirs('ledgerdrop-sftp-');
@@ -39,81 +39,29 @@ async function server(options: Parameters<typeof startSshd>[0] = {}): Promise<Ss
   return started;
 }
 
-interface RunOutcome {
-  scanned: { added: number; queued: number; files: { name: string; queued: number }[] };
-  delivered: { done: number; waiting: number; failed: number };
-  status: { problems: { state: string; message: string | null }[] };
-}
-
-interface Setup {
-  home: string;
-  watch: string;
-  /** A fresh folder on the server (an absolute path, the same over SFTP and on this machine). */
-  remote: string;
-  db: string;
-  env: NodeJS.ProcessEnv;
-  cli(...args: string[]): Promise<CliResult>;
-  /** Applies the configuration again with other settings / secrets. */
-  apply(settings?: Record<string, unknown>, secrets?: Record<string, string>): Promise<void>;
-  runOnce(): Promise<{ result: CliResult; outcome: RunOutcome }>;
-}
+type Setup = TransportSetup;
 
 /**
  * A data folder with one SFTP connection (host/port/user, upload path into a fresh server folder,
  * plus `settings`) and one client watching a folder. `secrets` maps secret fields to values.
  */
 async function setup(sshd: SshdServer, settings: Record<string, unknown>, secrets: Record<string, string> = { password: sshd.password }): Promise<Setup> {
-  const root = temp.make();
-  const home = join(root, 'home');
-  const watch = join(root, 'acme');
-  mkdirSync(watch);
   const remote = await sshd.makeUploadDir();
-  const configFile = join(root, 'config.json');
-  const env: NodeJS.ProcessEnv = { ...process.env, ...service.env };
-  const cli = (...args: string[]) => runLedgerdrop(['--home', home, ...args], { env, timeoutMs: 90_000 });
-  const apply = async (extra: Record<string, unknown> = settings, given: Record<string, string> = secrets) => {
-    const sources: Record<string, { env: string }> = {};
-    for (const [key, value] of Object.entries(given)) {
-      sources[key] = { env: `LD_TEST_SFTP_${key.toUpperCase()}` };
-      env[`LD_TEST_SFTP_${key.toUpperCase()}`] = value;
-    }
-    const config = {
-      connections: [
-        {
-          id: 'office-sftp',
-          service: 'sftp',
-          name: 'Office SFTP',
-          families: ['invoices', 'statements'],
-          settings: { host: sshd.host, port: sshd.port, username: sshd.username, uploadPath: `${remote}/Invoice_import/[accounting_file_id]/[family]`, ...extra },
-          secrets: sources,
-        },
-      ],
-      clients: [{ id: 'acme', name: 'ACME BV', identifiers: ['BE0000000196'], accountingFileId: 'ACME01', connection: 'office-sftp', activate: ['invoices', 'statements'], watchFolders: [{ path: watch }] }],
-    };
-    writeFileSync(configFile, JSON.stringify(config));
-    const applied = await cli('config', 'apply', configFile);
-    expect(applied.code, applied.stderr).toBe(0);
-  };
-  await apply();
-  const runOnce = async () => {
-    const result = await cli('run', '--once', '--json');
-    expect(result.stderr).toBe('');
-    return { result, outcome: JSON.parse(result.stdout) as RunOutcome };
-  };
-  return { home, watch, remote, db: join(home, 'ledgerdrop.db'), env, cli, apply, runOnce };
+  return transportSetup({
+    root: temp.make(),
+    env: service.env,
+    service: 'sftp',
+    connectionId: 'office-sftp',
+    remote,
+    base: { host: sshd.host, port: sshd.port, username: sshd.username, uploadPath: `${remote}/Invoice_import/[accounting_file_id]/[family]` },
+    settings,
+    secrets,
+  });
 }
 
-function deliveries(s: Setup): { state: string; last_error_code: string | null; last_error_message: string | null; remote_ref: string | null }[] {
-  return queryDb(s.db, 'SELECT state, last_error_code, last_error_message, remote_ref FROM deliveries ORDER BY id');
-}
-
-function connection(s: Setup): { status: string; status_message: string | null; settings: Record<string, unknown> } {
-  const row = queryDb<{ status: string; status_message: string | null; settings: string }>(s.db, "SELECT status, status_message, settings FROM connections WHERE id = 'office-sftp'")[0]!;
-  return { ...row, settings: JSON.parse(row.settings) as Record<string, unknown> };
-}
-
-/** Files under the connection's server folder, relative, sorted (hidden partials included). */
-const remoteFiles = (s: Setup): string[] => filesUnder(s.remote);
+const deliveries = (s: Setup) => s.deliveries();
+const connection = (s: Setup) => s.connection();
+const remoteFiles = (s: Setup): string[] => s.remoteFiles();
 
 /** Sign-in attempts the sshd logged (accepted or failed), e.g. to prove none was made. */
 const signIns = (sshd: SshdServer): string[] => sshd.logs().match(/(Accepted|Failed) (password|publickey) for \S+/g) ?? [];
@@ -141,39 +89,10 @@ describe('SFTP connector, end to end through `ledgerdrop`', () => {
     expect(connection(s).settings).toMatchObject({ hostKey: sshd.hostKeyFingerprint });
     expect(remoteFiles(s)).toEqual([]); // the test's probe file is gone
 
-    const sources = [...invoices, ...statements];
-    for (const file of sources) copyFileSync(file, join(s.watch, basename(file)));
-    if (sources.length === 0) for (let n = 1; n <= 5; n++) writeFileSync(join(s.watch, `s${n}.cod`), codaStatement(n));
-    const { result, outcome } = await s.runOnce();
-    expect(outcome.status.problems, result.stdout).toEqual([]);
-    expect(outcome.scanned.added).toBe(Math.max(sources.length, 5));
-    // (The corpus has an invoice whose direction needs a person: it is held for review, not queued.)
-    expect(outcome.scanned.queued).toBeGreaterThanOrEqual(outcome.scanned.added - 1);
-    expect(outcome.delivered).toEqual({ done: outcome.scanned.queued, waiting: 0, failed: 0 });
-    const queued = outcome.scanned.files.filter((f) => f.queued > 0).map((f) => f.name).sort();
-
-    // Every delivered document is on the server, byte for byte, written by the SFTP account.
-    const done = deliveries(s);
-    expect(done.every((d) => d.state === 'done')).toBe(true);
-    const bySource = new Map(sources.map((file) => [basename(file), sha256File(file)]));
-    const onServer = remoteFiles(s);
-    expect(onServer).toHaveLength(done.length);
-    expect(onServer.map((f) => basename(f)).sort()).toEqual(queued);
-    for (const relative of onServer) {
-      expect(relative).toMatch(/^Invoice_import\/ACME01\/(invoices|statements)\/[^/]+$/);
-      const name = basename(relative);
-      expect(sha256File(join(s.remote, relative)), relative).toBe(bySource.get(name) ?? sha256(codaStatement(Number(/\d+/.exec(name)![0]))));
-      expect(statSync(join(s.remote, relative)).uid).toBe(getTestUser().uid);
-    }
+    // Every delivered document is on the server once, byte for byte, written by the SFTP account.
+    const { done } = await deliverAndCheck(s, [...invoices, ...statements], /^Invoice_import\/ACME01\/(invoices|statements)\/[^/]+$/);
     for (const d of done) expect(d.remote_ref).toMatch(new RegExp(`^sftp://${sshd.username}@127\\.0\\.0\\.1:${sshd.port}${s.remote}/Invoice_import/ACME01/`));
-    if (invoices.length > 0) expect(onServer.filter((f) => f.includes('/invoices/')).length).toBeGreaterThan(0);
-    expect(onServer.filter((f) => f.includes('/statements/')).length).toBeGreaterThan(0);
     expect(sshd.logs()).toMatch(/Accepted password for ledgerdrop-test/);
-
-    // A second run has nothing to do, and the server still holds each document once.
-    const again = await s.runOnce();
-    expect(again.outcome.delivered).toEqual({ done: 0, waiting: 0, failed: 0 });
-    expect(remoteFiles(s)).toEqual(onServer);
   });
 
   it('signs in with a private key (OpenSSH ed25519, and PEM RSA protected by a passphrase); a wrong passphrase stops the connection and says so', { timeout: 90_000 }, async () => {
