@@ -51,6 +51,12 @@ describe('engine events for the UI', () => {
     expect(events.filter(([n]) => n === 'delivery.changed').map(([, p]) => (p as { state: string }).state)).toEqual(['done', 'done', 'done']);
     const progress = events.filter(([n]) => n === 'batch.progress').map(([, p]) => p as { kind: string; done: number; total: number });
     expect(progress.at(-1)).toEqual({ kind: 'delivery', done: 3, total: 3 });
+    // Bytes sent per delivery: each one ends with everything sent, of its own size.
+    const bytes = events.filter(([n]) => n === 'delivery.progress').map(([, p]) => p as { deliveryId: number; bytesSent: number; bytesTotal: number });
+    const last = new Map(bytes.map((b) => [b.deliveryId, b]));
+    expect(last.size).toBe(3);
+    for (const b of last.values()) expect(b.bytesSent).toBe(b.bytesTotal);
+    expect([...last.values()].map((b) => b.bytesTotal).sort()).toEqual([1, 2, 3].map((n) => codaStatement(n).length).sort());
     await engine.close();
   });
 });
