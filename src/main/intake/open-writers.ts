@@ -19,6 +19,7 @@
  */
 import { readdir, readFile, readlink, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { inParallel } from '../engine/in-parallel.ts';
 
 export interface OpenWriter {
   pid: number;
@@ -32,17 +33,6 @@ export function openWriterCheckSupported(): boolean {
   return process.platform === 'linux';
 }
 
-/** Runs `fn` over `items` with at most `limit` calls in flight. */
-async function forEachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const item = items[next++] as T;
-      await fn(item);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-}
 
 /** O_ACCMODE bits of the octal `flags:` line of /proc/<pid>/fdinfo/<fd>: 1 = O_WRONLY, 2 = O_RDWR. */
 function writesFromFdinfo(text: string): boolean {
@@ -86,7 +76,7 @@ async function sweep(wanted: readonly Wanted[]): Promise<Map<string, OpenWriter[
   } catch {
     return found;
   }
-  await forEachLimited(pids, PARALLEL, async (pid) => {
+  await inParallel(pids, PARALLEL, async (pid) => {
     let fds: string[];
     try {
       fds = await readdir(`/proc/${pid}/fd`);

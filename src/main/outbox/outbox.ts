@@ -240,12 +240,13 @@ export async function deliverDue(ctx: OutboxContext): Promise<RunSummary> {
     for (const row of due) byConnection.set(row.connection_id, [...(byConnection.get(row.connection_id) ?? []), row]);
     await Promise.all(
       [...byConnection].map(async ([connectionId, rows]) => {
-        const connector = connectorFor(serviceOf(ctx.db, connectionId));
-        const concurrency = connector ? concurrencyOf(connector, connectionRow(ctx.db, connectionId).settings) : 1;
+        const connection = connectionRow(ctx.db, connectionId);
+        const connector = connectorFor(connection.service);
+        const concurrency = connector ? concurrencyOf(connector, connection.settings) : 1;
         const perMinute = connector?.limits.perMinute;
         let next = 0;
         const worker = async () => {
-          const link = connector ? new WorkerLink(connector, connectorContext(ctx.secrets, connectionRow(ctx.db, connectionId))) : null;
+          const link = connector ? new WorkerLink(connector, connectorContext(ctx.secrets, connection)) : null;
           try {
             while (next < rows.length) {
               const row = rows[next++]!;
@@ -283,10 +284,6 @@ export function concurrencyOf(connector: ConnectorDefinition, settingsJson: stri
     if (typeof n === 'number' && Number.isInteger(n)) return Math.min(16, Math.max(1, n));
   }
   return connector.limits.concurrency;
-}
-
-function serviceOf(db: Db, connectionId: string): string {
-  return (sql(db, 'SELECT service FROM connections WHERE id = ?').pluck().get(connectionId) as string | undefined) ?? '';
 }
 
 interface ConnectionRow {

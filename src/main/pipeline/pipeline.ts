@@ -16,6 +16,7 @@ import { deliverDue, recoverInterrupted, type RunSummary } from '../outbox/outbo
 import type { SecretStore } from '../secrets/secret-store.ts';
 import type { Db } from '../store/database.ts';
 import { InspectPool } from '../understanding/inspect-pool.ts';
+import { inParallel } from '../engine/in-parallel.ts';
 
 export interface PipelineOptions {
   db: Db;
@@ -84,19 +85,6 @@ async function moveAside(folder: string, file: string, sub: 'processed' | 'faile
  */
 const INTAKE_CONCURRENCY = 8;
 
-/** `fn` over the items, at most `limit` at a time; results in the items' order. */
-async function inParallel<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-}
 
 export class Pipeline {
   private readonly options: PipelineOptions;
