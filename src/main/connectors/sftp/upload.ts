@@ -23,6 +23,7 @@ import { numberedName } from '../path-template.ts';
 import { DeliveryError } from '../types.ts';
 import type { SftpConnection } from './connection.ts';
 import { SFTP_STATUS, operationFailure, statusCode } from './errors.ts';
+import { createKeyLock } from '../key-lock.ts';
 
 const MAX_COPIES = 1000;
 
@@ -36,23 +37,8 @@ function fold(name: string): string {
   return name.normalize('NFC').toLowerCase();
 }
 
-const locks = new Map<string, Promise<void>>();
-
 /** Runs `fn` alone among this process's callers with the same key (one server folder). */
-async function withLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
-  const previous = locks.get(key) ?? Promise.resolve();
-  let release: () => void = () => undefined;
-  const current = new Promise<void>((resolve) => (release = resolve));
-  const chained = previous.then(() => current);
-  locks.set(key, chained);
-  await previous;
-  try {
-    return await fn();
-  } finally {
-    release();
-    if (locks.get(key) === chained) locks.delete(key);
-  }
-}
+const withLock = createKeyLock();
 
 function notAFolder(conn: SftpConnection, path: string): DeliveryError {
   return new DeliveryError(
