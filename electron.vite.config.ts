@@ -36,8 +36,8 @@ export default defineConfig({
           'engine-host': resolve(root, 'src/main/engine-host.ts'),
           // The headless agent / CLI as one bundle for servers: node out/main/cli.js run.
           cli: resolve(root, 'src/main/cli/entry.ts'),
-          // Document understanding in a worker thread (src/main/understanding/inspect-pool.ts).
-          'inspect-worker': resolve(root, 'src/main/understanding/inspect-worker.ts'),
+          // Intake (reading, understanding, storing documents) in worker threads (src/main/intake/intake-workers.ts).
+          'intake-worker': resolve(root, 'src/main/intake/intake-worker.ts'),
         },
       },
     },

@@ -78,7 +78,24 @@ function buildProgram(io: CliIo): Command {
   /** `ledgerdrop run`: the agent in the foreground until SIGINT/SIGTERM, one line per thing that happens. */
   async function runAgent(): Promise<void> {
     const engine = await createEngine({ home: home() });
-    const line = (text: string) => io.stdout(`${new Date().toISOString()}  ${text}\n`);
+    // Lines are stamped when the event happens and written in batches: stdout is a pipe for a
+    // service manager (journald, a log file), and a pipe write is a blocking system call on Linux —
+    // one per document was a noticeable part of the engine's work in a batch of thousands.
+    let pending: string[] = [];
+    let flushTimer: NodeJS.Timeout | null = null;
+    const flush = () => {
+      if (flushTimer) clearTimeout(flushTimer);
+      flushTimer = null;
+      if (pending.length === 0) return;
+      const text = pending.join('');
+      pending = [];
+      io.stdout(text);
+    };
+    const line = (text: string, now = false) => {
+      pending.push(`${new Date().toISOString()}  ${text}\n`);
+      if (now) flush();
+      else flushTimer ??= setTimeout(flush, 100);
+    };
     engine.on('document.added', (e) => line(`took in ${e.name} for ${e.clientId}`));
     engine.on('connection.signInUrl', (e) => line(`connection ${e.connectionId}: sign in on ${e.url}`));
     engine.on('connection.status', (e) => line(`connection ${e.connectionId}: ${e.status}${e.message ? ` — ${e.message}` : ''}`));
@@ -88,14 +105,18 @@ function buildProgram(io: CliIo): Command {
     try {
       const stableMs = io.env.LEDGERDROP_STABLE_MS ? Number(io.env.LEDGERDROP_STABLE_MS) : undefined;
       await engine.startAgent({ ...(stableMs ? { stableMs } : {}), onProblem: (message) => line(`watch folder problem: ${message}`) });
-      line(`Ledgerdrop is running on ${engine.home}. Stop it with Ctrl-C.`);
+      line(`Ledgerdrop is running on ${engine.home}. Stop it with Ctrl-C.`, true);
       await new Promise<void>((resolve) => {
         process.once('SIGINT', resolve);
         process.once('SIGTERM', resolve);
       });
-      line('stopping…');
+      line('stopping…', true);
     } finally {
-      await engine.close();
+      try {
+        await engine.close();
+      } finally {
+        flush();
+      }
     }
   }
 

@@ -33,6 +33,7 @@ import { systemErrorCode } from '../engine/errors.ts';
 import { DEFAULT_MAX_SEGMENT_BYTES, numberedName, truncateName, utf8Length } from './path-template.ts';
 import { DeliveryError } from './types.ts';
 import { createKeyLock } from './key-lock.ts';
+import { grouped } from '../engine/grouped.ts';
 
 export interface WriteFileAtomicOptions {
   /** What to do when a different file already has the name: keep both (`name (2).ext`). The only mode. */
@@ -214,6 +215,29 @@ async function ensureFolders(baseDir: string, segments: readonly string[]): Prom
   return dir;
 }
 
+/**
+ * Folder fsyncs after a rename or link, grouped per folder: deliveries finishing at once into the
+ * same folder share one (see engine/grouped.ts).
+ */
+const syncFolder = grouped(syncDir);
+
+/**
+ * Folders below a destination that this process made or found, so that the next file into them
+ * skips the mkdir and stat calls. A folder deleted since is noticed when the partial cannot be
+ * created there, and made again.
+ */
+const knownFolders = new Set<string>();
+const KNOWN_FOLDERS_MAX = 10_000;
+
+async function ensureFoldersCached(baseDir: string, segments: readonly string[]): Promise<string> {
+  const dir = path.join(baseDir, ...segments);
+  if (segments.length === 0 || knownFolders.has(dir)) return dir;
+  await ensureFolders(baseDir, segments);
+  if (knownFolders.size >= KNOWN_FOLDERS_MAX) knownFolders.clear();
+  knownFolders.add(dir);
+  return dir;
+}
+
 /** Runs `fn` alone among the callers with the same key (this process only). */
 const withFolderLock = createKeyLock();
 
@@ -257,7 +281,7 @@ export async function writeFileAtomic(baseDir: string, relativePath: string, byt
       throw error;
     });
     if (!base.isDirectory()) throw notAFolder(baseDir, baseDir);
-    dir = await ensureFolders(baseDir, segments);
+    dir = await ensureFoldersCached(baseDir, segments);
     const relativeDir = segments.join('/');
     const result = (finalName: string, alreadyThere: boolean): WriteFileAtomicResult => ({
       path: path.join(dir, finalName),
@@ -291,7 +315,15 @@ export async function writeFileAtomic(baseDir: string, relativePath: string, byt
     // 2. Write the partial.
     const partialPath = path.join(dir, partialNameFor(name, randomBytes(6).toString('hex')));
     partial = partialPath;
-    await writePartial(partialPath, bytes, options);
+    try {
+      await writePartial(partialPath, bytes, options);
+    } catch (error) {
+      if (systemErrorCode(error) !== 'ENOENT' || segments.length === 0) throw error;
+      // A folder made earlier was deleted since (by hand, or with the whole tree): make it again.
+      knownFolders.delete(dir);
+      await ensureFoldersCached(baseDir, segments);
+      await writePartial(partialPath, bytes, options);
+    }
     options.signal?.throwIfAborted();
 
     // 3. Give it the first free name without ever replacing a file.
@@ -322,7 +354,7 @@ export async function writeFileAtomic(baseDir: string, relativePath: string, byt
       if (placed) {
         if (partial !== null) await unlink(partialPath).catch(() => undefined);
         partial = null;
-        await syncDir(dir);
+        await syncFolder(dir);
         return result(candidate, false);
       }
       // Somebody else took the name meanwhile: maybe a concurrent delivery of these same bytes.

@@ -7,12 +7,20 @@ import type { Db } from '../store/database.ts';
  */
 export class SettingsStore {
   private readonly db: Db;
+  /** The settings as last read; every change goes through set() (one engine per data folder). */
+  private cached: EngineSettings | null = null;
 
   constructor(db: Db) {
     this.db = db;
   }
 
+  /** The current settings (read from the database once, then kept; intake asks for every document). */
   get(): EngineSettings {
+    this.cached ??= this.read();
+    return this.cached;
+  }
+
+  private read(): EngineSettings {
     const rows = this.db.prepare('SELECT key, value FROM settings').all() as { key: string; value: string }[];
     const settings: Record<string, unknown> = { ...DEFAULT_ENGINE_SETTINGS };
     const shape = engineSettingsSchema.shape as Record<string, { safeParse(v: unknown): { success: boolean; data?: unknown } }>;
@@ -28,7 +36,7 @@ export class SettingsStore {
       const result = field.safeParse(parsed);
       if (result.success) settings[key] = result.data;
     }
-    return settings as EngineSettings;
+    return Object.freeze(settings) as EngineSettings;
   }
 
   /** Applies an already validated partial update in one transaction and returns the full settings. */
@@ -41,6 +49,7 @@ export class SettingsStore {
         if (value !== undefined) upsert.run(key, JSON.stringify(value), now.toISOString());
       }
     })();
+    this.cached = null;
     return this.get();
   }
 }

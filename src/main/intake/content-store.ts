@@ -1,27 +1,120 @@
 import { createHash } from 'node:crypto';
-import { readdirSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, fdatasyncSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { access, mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { threadId } from 'node:worker_threads';
+import { systemErrorCode } from '../engine/errors.ts';
+
+/** Where the copy of `sha256` lives under a store root (`<home>/documents`). */
+export function contentPath(root: string, sha256: string): string {
+  return join(root, sha256.slice(0, 2), sha256);
+}
+
+/** The store's folder inside a data folder. */
+export function contentRoot(home: string): string {
+  return join(home, 'documents');
+}
+
+/** Temp names: `<sha256>.<pid>.<thread>.<n>.tmp` (older versions wrote `<sha256>.<pid>[.<n>].tmp`). */
+const TEMP_NAME = /^[0-9a-f]{64}\.\d+(\.\d+){0,2}\.tmp$/;
+
+/**
+ * Errors from fsync on a folder that only mean "folders cannot be synced here": Windows (a folder
+ * cannot be opened as a file; NTFS journals the rename itself) and some network file systems.
+ */
+function folderSyncUnsupported(error: unknown): boolean {
+  return process.platform === 'win32' || ['EISDIR', 'EPERM', 'EACCES', 'EINVAL', 'ENOTSUP', 'EOPNOTSUPP', 'EBADF'].includes(systemErrorCode(error) ?? '');
+}
+
+async function syncFolder(dir: string): Promise<void> {
+  if (process.platform === 'win32') return;
+  let folder;
+  try {
+    folder = await open(dir, 'r');
+    await folder.sync();
+  } catch (error) {
+    if (!folderSyncUnsupported(error)) throw error;
+  } finally {
+    await folder?.close().catch(() => undefined);
+  }
+}
+
+function syncFolderSync(dir: string): void {
+  if (process.platform === 'win32') return;
+  let fd: number | null = null;
+  try {
+    fd = openSync(dir, 'r');
+    fsyncSync(fd);
+  } catch (error) {
+    if (!folderSyncUnsupported(error)) throw error;
+  } finally {
+    if (fd !== null) closeSync(fd);
+  }
+}
+
+/** Shard folders known to exist, per store root (per thread). */
+const knownShards = new Set<string>();
+let sequence = 0;
+
+/**
+ * Stores bytes durably with blocking calls — temp file, fdatasync, rename, fsync of the folder; a
+ * no-op when they are already there. For a worker thread (intake-worker.ts), where blocking costs
+ * nothing and saves the thread-pool round trip of each call. Returns false when already stored.
+ */
+export function putContentSync(root: string, bytes: Uint8Array, sha256: string): boolean {
+  const path = contentPath(root, sha256);
+  if (existsSync(path)) return false;
+  const dir = join(root, sha256.slice(0, 2));
+  if (!knownShards.has(dir)) {
+    mkdirSync(dir, { recursive: true });
+    knownShards.add(dir);
+  }
+  const temp = `${path}.${process.pid}.${threadId}.${(sequence += 1)}.tmp`;
+  const fd = openSync(temp, 'w');
+  try {
+    let written = 0;
+    while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written);
+    fdatasyncSync(fd);
+  } catch (error) {
+    closeSync(fd);
+    rmSync(temp, { force: true });
+    throw error;
+  }
+  closeSync(fd);
+  renameSync(temp, path);
+  syncFolderSync(dir);
+  return true;
+}
+
+/** Recently stored or read documents kept in memory: a delivery right after intake reads no file. */
+const CACHE_BYTES = 32 * 1024 * 1024;
+/** Larger documents are never cached (they would push out hundreds of small ones). */
+const CACHE_MAX_ITEM = 4 * 1024 * 1024;
 
 /**
  * A copy of every document's bytes in the data folder, addressed by SHA-256, so a delivery never
  * depends on the original still being where it was (and originals are never touched).
  */
 export class ContentStore {
-  private readonly root: string;
+  readonly root: string;
   private readonly shards = new Set<string>();
   private swept = false;
   private sequence = 0;
+  /** SHA-256 → bytes, least recently used first, at most CACHE_BYTES in all. */
+  private readonly cache = new Map<string, Buffer>();
+  private cached = 0;
 
   constructor(home: string) {
-    this.root = join(home, 'documents');
+    this.root = contentRoot(home);
   }
 
   /**
-   * Removes `<sha256>.<pid>.tmp` files a killed process left behind (found by the crash test). Safe:
-   * only one engine uses a data folder, and it runs before this store's first put().
+   * Removes temp files a killed process left behind (found by the crash test). Safe: only one
+   * engine uses a data folder, and it runs before this store's first write — the engine's own
+   * (put) or its workers' (putContentSync; the pool calls this first).
    */
-  private sweepTemps(): void {
+  prepare(): void {
+    if (this.swept) return;
     this.swept = true;
     let shards: string[];
     try {
@@ -36,12 +129,12 @@ export class ContentStore {
       } catch {
         continue;
       }
-      for (const name of names) if (/^[0-9a-f]{64}\.\d+(\.\d+)?\.tmp$/.test(name)) rmSync(join(this.root, shard, name), { force: true });
+      for (const name of names) if (TEMP_NAME.test(name)) rmSync(join(this.root, shard, name), { force: true });
     }
   }
 
   pathOf(sha256: string): string {
-    return join(this.root, sha256.slice(0, 2), sha256);
+    return contentPath(this.root, sha256);
   }
 
   /**
@@ -51,7 +144,7 @@ export class ContentStore {
    * and rename the same content over each other: harmless.
    */
   async put(bytes: Uint8Array, sha256 = createHash('sha256').update(bytes).digest('hex')): Promise<string> {
-    if (!this.swept) this.sweepTemps();
+    this.prepare();
     const path = this.pathOf(sha256);
     if (await access(path).then(() => true, () => false)) return sha256;
     const dir = join(this.root, sha256.slice(0, 2));
@@ -59,7 +152,7 @@ export class ContentStore {
       await mkdir(dir, { recursive: true });
       this.shards.add(dir);
     }
-    const temp = `${path}.${process.pid}.${(this.sequence += 1)}.tmp`;
+    const temp = `${path}.${process.pid}.${threadId}.${(this.sequence += 1)}.tmp`;
     const file = await open(temp, 'w');
     try {
       await file.writeFile(bytes);
@@ -71,16 +164,31 @@ export class ContentStore {
     }
     await file.close();
     await rename(temp, path);
-    const folder = await open(dir, 'r');
-    try {
-      await folder.sync();
-    } finally {
-      await folder.close();
-    }
+    await syncFolder(dir);
+    this.remember(sha256, bytes);
     return sha256;
   }
 
-  get(sha256: string): Promise<Buffer> {
+  /** Keeps stored bytes in memory for the delivery that usually follows at once. */
+  remember(sha256: string, bytes: Uint8Array): void {
+    if (bytes.length > CACHE_MAX_ITEM || this.cache.has(sha256)) return;
+    this.cache.set(sha256, Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    this.cached += bytes.length;
+    for (const [key, value] of this.cache) {
+      if (this.cached <= CACHE_BYTES) break;
+      this.cache.delete(key);
+      this.cached -= value.length;
+    }
+  }
+
+  /** The bytes of a stored document. Callers must not change the buffer (it may be shared). */
+  async get(sha256: string): Promise<Buffer> {
+    const hit = this.cache.get(sha256);
+    if (hit) {
+      this.cache.delete(sha256); // most recently used last
+      this.cache.set(sha256, hit);
+      return hit;
+    }
     return readFile(this.pathOf(sha256));
   }
 }

@@ -14,6 +14,7 @@ import { commitNormal, durable } from '../store/group-commit.ts';
 import { DEFAULT_ARCHIVE_LIMITS, readZip } from '../understanding/archive.ts';
 import { inspectBuffer, type InspectOptions, type InspectResult } from '../understanding/inspect.ts';
 import type { ContentStore } from './content-store.ts';
+import type { IntakeWorkers, Understood } from './intake-workers.ts';
 
 export const MAX_DOCUMENT_BYTES = 100 * 1024 * 1024;
 
@@ -22,8 +23,11 @@ export interface IntakeContext {
   store: ContentStore;
   settings: () => EngineSettings;
   now: () => Date;
-  /** Understands a file; defaults to inspectBuffer on this thread (the engine passes its worker pool). */
-  inspect?: (bytes: Uint8Array, options: InspectOptions & { name: string }) => Promise<InspectResult>;
+  /**
+   * Reads, understands and stores files off the main thread (the engine passes its pool); without
+   * it, all of that happens on this thread.
+   */
+  workers?: IntakeWorkers;
   /** Tells the engine's listeners (UI, CLI) what happened. */
   onDocument?: (event: { clientId: string; documentId: number; name: string; outcome: IntakeOutcome['outcome'] }) => void;
 }
@@ -124,6 +128,22 @@ function waitingReason(db: Db, documentId: number): string | null {
   return null;
 }
 
+/** What is known about a file before it is understood. */
+interface Arrival {
+  clientId: string;
+  name: string;
+  source: 'watch' | 'import' | 'sync';
+  sourcePath: string | null;
+  baseline?: boolean;
+  sha256: string;
+  size: number;
+}
+
+/** Archives are not stored: their members are taken in one by one. */
+function storable(result: InspectResult): boolean {
+  return !(result.kind === 'archive' && !result.error);
+}
+
 /**
  * Takes one file's bytes in for a client. Idempotent: the same bytes for the same client are one
  * document, whatever their name or how often they arrive.
@@ -132,17 +152,30 @@ export async function intakeBytes(
   ctx: IntakeContext,
   input: { clientId: string; bytes: Uint8Array; name: string; source: 'watch' | 'import' | 'sync'; sourcePath: string | null; baseline?: boolean },
 ): Promise<IntakeOutcome> {
+  const { bytes, ...rest } = input;
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  return takeIn(ctx, { ...rest, sha256, size: bytes.length }, async (options) => {
+    const result = await (ctx.workers ? ctx.workers.inspect(bytes, options) : inspectBuffer(bytes, options));
+    if (storable(result)) await ctx.store.put(bytes, sha256);
+    return { result, bytes: Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes) };
+  });
+}
+
+/**
+ * The common part of intake: a duplicate stops here; otherwise `understand` reads the document
+ * and stores its copy (unless it is an archive), and the document and its delivery are journaled.
+ */
+async function takeIn(ctx: IntakeContext, input: Arrival, understand: (options: InspectOptions & { name: string }) => Promise<Understood>): Promise<IntakeOutcome> {
   const { db } = ctx;
   const client = sql(db, 'SELECT id, identifiers, connection_id, invoices_activated_at, statements_activated_at FROM clients WHERE id = ?').get(input.clientId) as ClientRow | undefined;
   if (!client) throw new Error(`no client ${input.clientId}`);
-  const sha256 = createHash('sha256').update(input.bytes).digest('hex');
+  const { sha256 } = input;
   const existing = sql(db, 'SELECT id FROM documents WHERE client_id = ? AND sha256 = ?').get(input.clientId, sha256) as { id: number } | undefined;
   if (existing) return { name: input.name, outcome: 'duplicate', documentId: existing.id, waiting: null, queued: 0 };
 
-  const result = await (ctx.inspect ?? inspectBuffer)(input.bytes, { name: input.name, clientIds: JSON.parse(client.identifiers) as string[] });
-  if (result.kind === 'archive' && !result.error) return intakeArchive(ctx, input);
+  const { result, bytes } = await understand({ name: input.name, clientIds: JSON.parse(client.identifiers) as string[] });
+  if (result.kind === 'archive' && !result.error) return intakeArchive(ctx, { ...input, bytes });
 
-  await ctx.store.put(input.bytes, sha256);
   const now = ctx.now().toISOString();
   const review = reviewReason(result, ctx.settings());
   const family = familyOf(result);
@@ -159,7 +192,7 @@ export async function intakeBytes(
         `INSERT INTO documents (client_id, sha256, original_name, source, source_path, size, kind, format, family, direction, summary, baseline, review_reason, received_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(input.clientId, sha256, input.name, input.source, input.sourcePath, input.bytes.length, result.kind, result.format, family, result.direction, summaryOf(result), input.baseline ? 1 : 0, review, now);
+      .run(input.clientId, sha256, input.name, input.source, input.sourcePath, input.size, result.kind, result.format, family, result.direction, summaryOf(result), input.baseline ? 1 : 0, review, now);
     const id = Number(info.lastInsertRowid);
     sql(db, "INSERT INTO activity (at, level, event, client_id, document_id, message) VALUES (?, ?, 'document.added', ?, ?, ?)").run(
       now,
@@ -177,12 +210,12 @@ export async function intakeBytes(
   return { name: input.name, outcome: 'added', documentId, waiting: queued ? null : waitingReason(db, documentId), queued, understood: !result.error && family !== null };
 }
 
-async function intakeArchive(ctx: IntakeContext, input: Parameters<typeof intakeBytes>[1]): Promise<IntakeOutcome> {
+async function intakeArchive(ctx: IntakeContext, input: Omit<Arrival, 'sha256' | 'size'> & { bytes: Uint8Array }): Promise<IntakeOutcome> {
   const zip = readZip(input.bytes, DEFAULT_ARCHIVE_LIMITS, { remainingBytes: DEFAULT_ARCHIVE_LIMITS.maxTotalBytes });
   if (!zip.ok) return { name: input.name, outcome: 'unreadable', documentId: null, waiting: zip.error.message, queued: 0 };
   const members: IntakeOutcome[] = [];
   for (const member of zip.members) {
-    members.push(await intakeBytes(ctx, { ...input, bytes: member.bytes, name: `${input.name}/${member.name}` }));
+    members.push(await intakeBytes(ctx, { clientId: input.clientId, source: input.source, sourcePath: input.sourcePath, ...(input.baseline ? { baseline: true } : {}), bytes: member.bytes, name: `${input.name}/${member.name}` }));
   }
   return { name: input.name, outcome: 'archive', documentId: null, waiting: null, queued: members.reduce((n, m) => n + m.queued, 0), members };
 }
@@ -190,6 +223,17 @@ async function intakeArchive(ctx: IntakeContext, input: Parameters<typeof intake
 /** Reads a file from disk (size-checked first) and takes it in. */
 export async function intakeFile(ctx: IntakeContext, input: { clientId: string; path: string; source: 'watch' | 'import'; baseline?: boolean }): Promise<IntakeOutcome> {
   const name = basename(input.path);
+  const arrival = { clientId: input.clientId, name, source: input.source, sourcePath: input.path, ...(input.baseline ? { baseline: true } : {}) };
+  const { workers } = ctx;
+  if (workers) {
+    const read = await workers.read(input.path, MAX_DOCUMENT_BYTES);
+    if (!read.ok) return { name, outcome: 'unreadable', documentId: null, waiting: read.failure.message, queued: 0 };
+    try {
+      return await takeIn(ctx, { ...arrival, sha256: read.sha256, size: read.size }, (options) => workers.understand(read, options, ctx.store));
+    } finally {
+      workers.release(read); // a duplicate: the worker forgets the bytes (no-op once understood)
+    }
+  }
   let bytes: Buffer;
   try {
     const st = await stat(input.path);
@@ -199,5 +243,5 @@ export async function intakeFile(ctx: IntakeContext, input: { clientId: string; 
   } catch (error) {
     return { name, outcome: 'unreadable', documentId: null, waiting: error instanceof Error ? error.message : String(error), queued: 0 };
   }
-  return intakeBytes(ctx, { clientId: input.clientId, bytes, name, source: input.source, sourcePath: input.path, ...(input.baseline ? { baseline: true } : {}) });
+  return intakeBytes(ctx, { ...arrival, bytes });
 }

@@ -133,11 +133,12 @@ async function drain(): Promise<void> {
 
 /**
  * The processes that hold `file` open for writing (Linux; `[]` elsewhere, and when the file is
- * gone). Any path to the file will do: it is matched by device and inode.
+ * gone). Any path to the file will do: it is matched by device and inode (`known`: from a stat the
+ * caller just made, saving one).
  */
-export async function openWriters(file: string): Promise<OpenWriter[]> {
+export async function openWriters(file: string, known?: { dev: bigint; ino: bigint }): Promise<OpenWriter[]> {
   if (!openWriterCheckSupported()) return [];
-  const info = await stat(file, { bigint: true }).catch(() => null);
+  const info = known ?? (await stat(file, { bigint: true }).catch(() => null));
   if (info === null) return [];
   const real = await realpath(file).catch(() => file);
   const names = [...new Set([path.basename(file), path.basename(real)])];

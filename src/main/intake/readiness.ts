@@ -91,7 +91,10 @@ export function isTempName(name: string): boolean {
 export interface ReadinessOptions {
   /** How long size, mtime, ctime and inode must stay unchanged. Default 2000 ms. */
   stableMs?: number;
-  /** How often to stat the file meanwhile. Default min(250, stableMs / 4), at least 10 ms. */
+  /**
+   * How often to stat the file meanwhile. Default min(250, stableMs / 2), at least 10 ms: a change
+   * is seen within one poll, and a batch of thousands of files arriving at once costs few calls.
+   */
   pollMs?: number;
   /** Give up (reason 'timeout') after this long. Default 10 minutes. */
   timeoutMs?: number;
@@ -156,7 +159,7 @@ function describeWriters(writers: readonly OpenWriter[]): string {
 }
 
 /** Step 4 of the module comment: can we tell that somebody is still writing the file? */
-async function probeWriters(file: string, checkOpenWriters: boolean): Promise<Probe> {
+async function probeWriters(file: string, checkOpenWriters: boolean, info: BigIntStats): Promise<Probe> {
   if (process.platform === 'win32') {
     const exclusive = await tryOpen(file, constants.O_RDONLY | UV_FS_O_EXLOCK);
     if (exclusive === null) return { state: 'free' };
@@ -170,7 +173,7 @@ async function probeWriters(file: string, checkOpenWriters: boolean): Promise<Pr
     return DENIED.has(ro) ? { state: 'unreadable', detail: ro } : { state: 'busy', detail: `cannot open it (${ro})` };
   }
   if (checkOpenWriters && openWriterCheckSupported()) {
-    const writers = await openWriters(file);
+    const writers = await openWriters(file, info);
     if (writers.length > 0) return { state: 'busy', detail: `still open for writing by ${describeWriters(writers)}` };
   }
   return { state: 'free' };
@@ -182,7 +185,7 @@ async function probeWriters(file: string, checkOpenWriters: boolean): Promise<Pr
  */
 export async function waitUntilReady(file: string, options: ReadinessOptions = {}): Promise<Readiness> {
   const stableMs = Math.max(0, options.stableMs ?? DEFAULT_STABLE_MS);
-  const pollMs = Math.max(10, options.pollMs ?? Math.min(250, stableMs / 4));
+  const pollMs = Math.max(10, options.pollMs ?? Math.min(250, stableMs / 2));
   const timeoutMs = options.timeoutMs ?? DEFAULT_READY_TIMEOUT_MS;
   const checkOpenWriters = options.checkOpenWriters ?? true;
   const signal = options.signal;
@@ -218,7 +221,7 @@ export async function waitUntilReady(file: string, options: ReadinessOptions = {
         why = 'its size kept changing';
       } else if (now - stableSince >= stableMs && now >= nextProbeAt) {
         if (info.size === 0n) return { ready: false, reason: 'empty' };
-        const probe = await probeWriters(file, checkOpenWriters);
+        const probe = await probeWriters(file, checkOpenWriters, info);
         if (probe.state === 'gone') return { ready: false, reason: 'vanished' };
         if (probe.state === 'unreadable') return { ready: false, reason: 'unreadable', detail: probe.detail };
         if (probe.state === 'busy') {

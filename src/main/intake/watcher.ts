@@ -86,7 +86,7 @@ export interface FolderWatcherOptions {
   rescanIntervalMs?: number;
   /** Readiness: how long a file must stay unchanged (default 2000 ms, see readiness.ts). */
   stableMs?: number;
-  /** Readiness: stat interval while waiting (default min(250, stableMs / 4)). */
+  /** Readiness: stat interval while waiting (default min(250, stableMs / 2)). */
   readyPollMs?: number;
   /** Readiness: give up and report `not-ready` after … (default 10 minutes; the next rescan retries). */
   readyTimeoutMs?: number;

@@ -10,12 +10,12 @@ import { EngineError } from '../engine/errors.ts';
 import { inBaseline, snapshotBaseline, stampsOf, type FileStamp } from '../intake/baseline.ts';
 import { ContentStore } from '../intake/content-store.ts';
 import { intakeBytes, intakeFile, type IntakeContext, type IntakeOutcome } from '../intake/import.ts';
+import { IntakeWorkers } from '../intake/intake-workers.ts';
 import type { SyncSource } from '../intake/sync-source.ts';
 import { cancel, pause, pausedUntil, resume, retry } from '../outbox/controls.ts';
 import { deliverDue, recoverInterrupted, type RunSummary } from '../outbox/outbox.ts';
 import type { SecretStore } from '../secrets/secret-store.ts';
 import type { Db } from '../store/database.ts';
-import { InspectPool } from '../understanding/inspect-pool.ts';
 import { inParallel } from '../engine/in-parallel.ts';
 
 export interface PipelineOptions {
@@ -89,7 +89,7 @@ const INTAKE_CONCURRENCY = 8;
 export class Pipeline {
   private readonly options: PipelineOptions;
   private readonly store: ContentStore;
-  private readonly inspectPool = new InspectPool();
+  private readonly workers = new IntakeWorkers();
   private readonly now: () => Date;
 
   constructor(options: PipelineOptions) {
@@ -100,7 +100,7 @@ export class Pipeline {
   }
 
   private get intake(): IntakeContext {
-    const ctx: IntakeContext = { db: this.options.db, store: this.store, settings: this.options.settings, now: this.now, inspect: (bytes, options) => this.inspectPool.inspect(bytes, options) };
+    const ctx: IntakeContext = { db: this.options.db, store: this.store, settings: this.options.settings, now: this.now, workers: this.workers };
     if (this.options.onDocument) ctx.onDocument = this.options.onDocument;
     return ctx;
   }
@@ -242,9 +242,9 @@ export class Pipeline {
     return { scanned, delivered: await this.deliver() };
   }
 
-  /** Stops the understanding worker; the engine calls it when it closes. */
+  /** Stops the intake workers; the engine calls it when it closes. */
   async close(): Promise<void> {
-    await this.inspectPool.close();
+    await this.workers.close();
   }
 
   async deliver(): Promise<RunSummary> {

@@ -13,14 +13,12 @@
  * callers act on a commit (report it, move the original, deliver) only after that.
  */
 import { open, type FileHandle } from 'node:fs/promises';
+import { grouped } from '../engine/grouped.ts';
 import { sql, type Db } from './database.ts';
 
 interface SyncState {
+  /** The WAL file, kept open between syncs. */
   handle: FileHandle | null;
-  /** The fsync under way, if any. */
-  current: Promise<void> | null;
-  /** An fsync that will start when `current` is over: commits made from now on wait for it. */
-  next: Promise<void> | null;
 }
 
 const states = new WeakMap<Db, SyncState>();
@@ -28,7 +26,7 @@ const states = new WeakMap<Db, SyncState>();
 function stateOf(db: Db): SyncState {
   let state = states.get(db);
   if (!state) {
-    state = { handle: null, current: null, next: null };
+    state = { handle: null };
     states.set(db, state);
   }
   return state;
@@ -44,9 +42,10 @@ export function commitNormal<T>(db: Db, fn: () => T): T {
   }
 }
 
-async function syncWal(db: Db, state: SyncState): Promise<void> {
+async function syncWal(db: Db): Promise<void> {
   if (!db.open) return;
   if (db.memory) return;
+  const state = stateOf(db);
   try {
     // r+: Windows flushes a file only through a handle that may write to it.
     state.handle ??= await open(`${db.name}-wal`, 'r+');
@@ -67,32 +66,18 @@ async function closeHandle(state: SyncState): Promise<void> {
   await handle?.close().catch(() => undefined);
 }
 
+const walSync = grouped(syncWal);
+
 /** Resolves when every commit made before this call is on disk (see the module comment). */
 export function durable(db: Db): Promise<void> {
-  const state = stateOf(db);
-  if (state.next) return state.next;
-  const previous = state.current;
-  const next = (async () => {
-    if (previous) await previous.catch(() => undefined);
-    state.next = null;
-    const current = syncWal(db, state);
-    state.current = current;
-    try {
-      await current;
-    } finally {
-      if (state.current === current) state.current = null;
-    }
-  })();
-  state.next = next;
-  return next;
+  return walSync(db);
 }
 
 /** Releases the WAL handle; call before closing the database (the engine does). */
 export async function releaseDurable(db: Db): Promise<void> {
+  await walSync.settled(db);
   const state = states.get(db);
   if (!state) return;
-  await state.next?.catch(() => undefined);
-  await state.current?.catch(() => undefined);
   await closeHandle(state);
   states.delete(db);
 }
