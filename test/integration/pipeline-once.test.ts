@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { corpusDir } from '../helpers/corpus.ts';
@@ -79,5 +79,43 @@ describe('apply → drop → run --once (issue scenario)', () => {
     expect(filesUnder(target)).toHaveLength(52);
     // Originals are untouched.
     expect(readdirSync(watch)).toHaveLength(62);
+  });
+
+  it.skipIf(!corpus)('does not read again the watched files it took in, unless they changed (size or time) or left and came back', async () => {
+    const root = temp.make();
+    const home = join(root, 'home');
+    const target = join(root, 'import');
+    const watch = join(root, 'acme');
+    for (const d of [target, watch]) mkdirSync(d);
+    const config = {
+      connections: [{ id: 'office-folder', service: 'local-folder', name: 'Import folder', families: ['invoices', 'statements'], settings: { path: target, pathTemplate: '[original_name]' } }],
+      clients: [{ id: 'acme', name: 'ACME BV', identifiers: ['BE0000000196'], connection: 'office-folder', activate: ['invoices', 'statements'], watchFolders: [{ path: watch }] }],
+    };
+    writeFileSync(join(root, 'config.json'), JSON.stringify(config));
+    expect((await runLedgerdrop(['--home', home, 'config', 'apply', join(root, 'config.json')])).code).toBe(0);
+    const docs = [...invoices(3, 'SEEN').values()];
+    const file = join(watch, 'a.xml');
+    writeFileSync(file, docs[0]!);
+    const stamp = statSync(file);
+    const run = async () => JSON.parse((await runLedgerdrop(['--home', home, 'run', '--once', '--json'])).stdout) as { scanned: { added: number; duplicates: number }; delivered: { done: number } };
+    expect((await run()).scanned).toMatchObject({ added: 1, duplicates: 0 });
+
+    // Other bytes of the same length, with the same time: the scan trusts the stamp and does not
+    // read the file again (this is what spares reading a folder of thousands at every start).
+    expect(docs[1]!.length).toBe(docs[0]!.length);
+    writeFileSync(file, docs[1]!);
+    utimesSync(file, stamp.atime, stamp.mtime);
+    expect((await run()).scanned).toMatchObject({ added: 0, duplicates: 1 });
+
+    // Touched (another time): read again, and it is a new document.
+    utimesSync(file, stamp.atime, new Date(stamp.mtimeMs + 5000));
+    expect(await run()).toMatchObject({ scanned: { added: 1 }, delivered: { done: 1 } });
+
+    // Gone, and back later with another content but the old stamp: forgotten meanwhile, so read.
+    rmSync(file);
+    expect((await run()).scanned).toMatchObject({ added: 0, duplicates: 0 });
+    writeFileSync(file, docs[2]!);
+    utimesSync(file, stamp.atime, stamp.mtime);
+    expect((await run()).scanned).toMatchObject({ added: 1, duplicates: 0 });
   });
 });

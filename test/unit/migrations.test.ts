@@ -29,7 +29,7 @@ describe('database migrations', () => {
     expect(db.pragma('synchronous', { simple: true })).toBe(2); // FULL
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
     const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all();
-    expect(tables).toEqual(['activity', 'clients', 'connections', 'deliveries', 'documents', 'meta', 'settings', 'sqlite_sequence', 'watch_baseline', 'watch_folders']);
+    expect(tables).toEqual(['activity', 'clients', 'connections', 'deliveries', 'documents', 'meta', 'settings', 'sqlite_sequence', 'watch_baseline', 'watch_folders', 'watch_taken']);
     db.close();
   });
 

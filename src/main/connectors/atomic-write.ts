@@ -33,7 +33,7 @@ import { systemErrorCode } from '../engine/errors.ts';
 import { DEFAULT_MAX_SEGMENT_BYTES, numberedName, truncateName, utf8Length } from './path-template.ts';
 import { DeliveryError } from './types.ts';
 import { createKeyLock } from './key-lock.ts';
-import { grouped } from '../engine/grouped.ts';
+import { syncFolder, syncFolderGrouped } from '../engine/sync-folder.ts';
 
 export interface WriteFileAtomicOptions {
   /** What to do when a different file already has the name: keep both (`name (2).ext`). The only mode. */
@@ -175,21 +175,6 @@ function fold(name: string): string {
   return name.normalize('NFC').toLowerCase();
 }
 
-/** Best-effort fsync of a folder (makes a rename/link durable; unsupported on Windows and some shares). */
-async function syncDir(dir: string): Promise<void> {
-  let handle;
-  try {
-    handle = await open(dir, 'r');
-    await handle.sync();
-  } catch (error) {
-    const code = systemErrorCode(error);
-    if (process.platform === 'win32' || ['EISDIR', 'EPERM', 'EACCES', 'EINVAL', 'ENOTSUP', 'EOPNOTSUPP', 'EBADF'].includes(code ?? '')) return;
-    throw error;
-  } finally {
-    await handle?.close().catch(() => undefined);
-  }
-}
-
 /** Creates `segments` one level at a time under baseDir (never baseDir itself). Returns the folder. */
 async function ensureFolders(baseDir: string, segments: readonly string[]): Promise<string> {
   let dir = baseDir;
@@ -198,7 +183,7 @@ async function ensureFolders(baseDir: string, segments: readonly string[]): Prom
     dir = path.join(dir, segment);
     try {
       await mkdir(dir);
-      await syncDir(parent);
+      await syncFolder(parent);
     } catch (error) {
       const code = systemErrorCode(error);
       if (code === 'EEXIST') {
@@ -216,22 +201,22 @@ async function ensureFolders(baseDir: string, segments: readonly string[]): Prom
 }
 
 /**
- * Folder fsyncs after a rename or link, grouped per folder: deliveries finishing at once into the
- * same folder share one (see engine/grouped.ts).
- */
-const syncFolder = grouped(syncDir);
-
-/**
- * Folders below a destination that this process made or found, so that the next file into them
- * skips the mkdir and stat calls. A folder deleted since is noticed when the partial cannot be
- * created there, and made again.
+ * Target folders (the destination itself, or folders below it) this process checked or made, so
+ * that the next file into one skips the stat and mkdir calls. A folder gone since is noticed when
+ * the partial cannot be created there: then everything is checked again.
  */
 const knownFolders = new Set<string>();
 const KNOWN_FOLDERS_MAX = 10_000;
 
-async function ensureFoldersCached(baseDir: string, segments: readonly string[]): Promise<string> {
+/** Checks that the destination is there and a folder, makes `segments` below it; returns the folder. */
+async function prepareFolder(baseDir: string, segments: readonly string[]): Promise<string> {
   const dir = path.join(baseDir, ...segments);
-  if (segments.length === 0 || knownFolders.has(dir)) return dir;
+  if (knownFolders.has(dir)) return dir;
+  const base = await stat(baseDir).catch((error: unknown) => {
+    if (systemErrorCode(error) === 'ENOENT' || systemErrorCode(error) === 'ENOTDIR') throw destinationMissing(baseDir, error);
+    throw error;
+  });
+  if (!base.isDirectory()) throw notAFolder(baseDir, baseDir);
   await ensureFolders(baseDir, segments);
   if (knownFolders.size >= KNOWN_FOLDERS_MAX) knownFolders.clear();
   knownFolders.add(dir);
@@ -276,12 +261,7 @@ export async function writeFileAtomic(baseDir: string, relativePath: string, byt
 
   try {
     options.signal?.throwIfAborted();
-    const base = await stat(baseDir).catch((error: unknown) => {
-      if (systemErrorCode(error) === 'ENOENT' || systemErrorCode(error) === 'ENOTDIR') throw destinationMissing(baseDir, error);
-      throw error;
-    });
-    if (!base.isDirectory()) throw notAFolder(baseDir, baseDir);
-    dir = await ensureFoldersCached(baseDir, segments);
+    dir = await prepareFolder(baseDir, segments);
     const relativeDir = segments.join('/');
     const result = (finalName: string, alreadyThere: boolean): WriteFileAtomicResult => ({
       path: path.join(dir, finalName),
@@ -318,10 +298,11 @@ export async function writeFileAtomic(baseDir: string, relativePath: string, byt
     try {
       await writePartial(partialPath, bytes, options);
     } catch (error) {
-      if (systemErrorCode(error) !== 'ENOENT' || segments.length === 0) throw error;
-      // A folder made earlier was deleted since (by hand, or with the whole tree): make it again.
+      if (systemErrorCode(error) !== 'ENOENT' || !knownFolders.has(dir)) throw error;
+      // The folder was there for an earlier file and is gone now (deleted by hand, a share
+      // unplugged): check the destination again, make the folders again, and try once more.
       knownFolders.delete(dir);
-      await ensureFoldersCached(baseDir, segments);
+      await prepareFolder(baseDir, segments);
       await writePartial(partialPath, bytes, options);
     }
     options.signal?.throwIfAborted();
@@ -354,7 +335,7 @@ export async function writeFileAtomic(baseDir: string, relativePath: string, byt
       if (placed) {
         if (partial !== null) await unlink(partialPath).catch(() => undefined);
         partial = null;
-        await syncFolder(dir);
+        await syncFolderGrouped(dir); // deliveries finishing at once into one folder share an fsync
         return result(candidate, false);
       }
       // Somebody else took the name meanwhile: maybe a concurrent delivery of these same bytes.

@@ -31,3 +31,27 @@ export function inBaseline(db: Db, watchFolderId: number, folder: string, file: 
   const row = sql(db, 'SELECT size, mtime_ms FROM watch_baseline WHERE watch_folder_id = ? AND rel_path = ?').get(watchFolderId, relative(folder, file.path)) as { size: number; mtime_ms: number } | undefined;
   return row !== undefined && row.size === file.size && row.mtime_ms === file.mtimeMs;
 }
+
+/** A watched file taken in (or found to be a duplicate), as it was then. */
+export function markTaken(db: Db, watchFolderId: number, folder: string, file: FileStamp): void {
+  sql(db, 'INSERT INTO watch_taken (watch_folder_id, rel_path, size, mtime_ms) VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET size = excluded.size, mtime_ms = excluded.mtime_ms').run(
+    watchFolderId,
+    relative(folder, file.path),
+    file.size,
+    file.mtimeMs,
+  );
+}
+
+/** True when this file was taken in exactly as it is now (nothing to read again). */
+export function wasTaken(db: Db, watchFolderId: number, folder: string, file: FileStamp): boolean {
+  const row = sql(db, 'SELECT size, mtime_ms FROM watch_taken WHERE watch_folder_id = ? AND rel_path = ?').get(watchFolderId, relative(folder, file.path)) as { size: number; mtime_ms: number } | undefined;
+  return row !== undefined && row.size === file.size && row.mtime_ms === file.mtimeMs;
+}
+
+/** Forgets taken-in files that are no longer in the folder (after a full listing of it). */
+export function forgetGone(db: Db, watchFolderId: number, folder: string, present: readonly FileStamp[]): void {
+  const here = new Set(present.map((f) => relative(folder, f.path)));
+  const gone = (sql(db, 'SELECT rel_path FROM watch_taken WHERE watch_folder_id = ?').pluck().all(watchFolderId) as string[]).filter((p) => !here.has(p));
+  const remove = sql(db, 'DELETE FROM watch_taken WHERE watch_folder_id = ? AND rel_path = ?');
+  for (const path of gone) remove.run(watchFolderId, path);
+}

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, fdatasyncSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fdatasync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { access, mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { threadId } from 'node:worker_threads';
-import { systemErrorCode } from '../engine/errors.ts';
+import { syncFolderGrouped } from '../engine/sync-folder.ts';
 
 /** Where the copy of `sha256` lives under a store root (`<home>/documents`). */
 export function contentPath(root: string, sha256: string): string {
@@ -18,50 +19,20 @@ export function contentRoot(home: string): string {
 /** Temp names: `<sha256>.<pid>.<thread>.<n>.tmp` (older versions wrote `<sha256>.<pid>[.<n>].tmp`). */
 const TEMP_NAME = /^[0-9a-f]{64}\.\d+(\.\d+){0,2}\.tmp$/;
 
-/**
- * Errors from fsync on a folder that only mean "folders cannot be synced here": Windows (a folder
- * cannot be opened as a file; NTFS journals the rename itself) and some network file systems.
- */
-function folderSyncUnsupported(error: unknown): boolean {
-  return process.platform === 'win32' || ['EISDIR', 'EPERM', 'EACCES', 'EINVAL', 'ENOTSUP', 'EOPNOTSUPP', 'EBADF'].includes(systemErrorCode(error) ?? '');
-}
-
-async function syncFolder(dir: string): Promise<void> {
-  if (process.platform === 'win32') return;
-  let folder;
-  try {
-    folder = await open(dir, 'r');
-    await folder.sync();
-  } catch (error) {
-    if (!folderSyncUnsupported(error)) throw error;
-  } finally {
-    await folder?.close().catch(() => undefined);
-  }
-}
-
-function syncFolderSync(dir: string): void {
-  if (process.platform === 'win32') return;
-  let fd: number | null = null;
-  try {
-    fd = openSync(dir, 'r');
-    fsyncSync(fd);
-  } catch (error) {
-    if (!folderSyncUnsupported(error)) throw error;
-  } finally {
-    if (fd !== null) closeSync(fd);
-  }
-}
-
 /** Shard folders known to exist, per store root (per thread). */
 const knownShards = new Set<string>();
 let sequence = 0;
 
+const fdatasyncAsync = promisify(fdatasync);
+
+
 /**
- * Stores bytes durably with blocking calls — temp file, fdatasync, rename, fsync of the folder; a
- * no-op when they are already there. For a worker thread (intake-worker.ts), where blocking costs
- * nothing and saves the thread-pool round trip of each call. Returns false when already stored.
+ * Stores bytes durably — temp file, fdatasync, rename, fsync of the folder; a no-op (false) when
+ * they are already there. For a worker thread (worker-jobs.ts): the quick calls block (no
+ * thread-pool round trip each), the two disk syncs do not, so the worker understands the next
+ * document while this one reaches the disk.
  */
-export function putContentSync(root: string, bytes: Uint8Array, sha256: string): boolean {
+export async function putContentInWorker(root: string, bytes: Uint8Array, sha256: string): Promise<boolean> {
   const path = contentPath(root, sha256);
   if (existsSync(path)) return false;
   const dir = join(root, sha256.slice(0, 2));
@@ -74,7 +45,7 @@ export function putContentSync(root: string, bytes: Uint8Array, sha256: string):
   try {
     let written = 0;
     while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written);
-    fdatasyncSync(fd);
+    await fdatasyncAsync(fd);
   } catch (error) {
     closeSync(fd);
     rmSync(temp, { force: true });
@@ -82,7 +53,7 @@ export function putContentSync(root: string, bytes: Uint8Array, sha256: string):
   }
   closeSync(fd);
   renameSync(temp, path);
-  syncFolderSync(dir);
+  await syncFolderGrouped(dir);
   return true;
 }
 
@@ -164,7 +135,7 @@ export class ContentStore {
     }
     await file.close();
     await rename(temp, path);
-    await syncFolder(dir);
+    await syncFolderGrouped(dir);
     this.remember(sha256, bytes);
     return sha256;
   }

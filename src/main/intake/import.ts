@@ -13,6 +13,7 @@ import { sql, type Db } from '../store/database.ts';
 import { commitNormal, durable } from '../store/group-commit.ts';
 import { DEFAULT_ARCHIVE_LIMITS, readZip } from '../understanding/archive.ts';
 import { inspectBuffer, type InspectOptions, type InspectResult } from '../understanding/inspect.ts';
+import { markTaken, type FileStamp } from './baseline.ts';
 import type { ContentStore } from './content-store.ts';
 import type { IntakeWorkers, Understood } from './intake-workers.ts';
 
@@ -137,6 +138,14 @@ interface Arrival {
   baseline?: boolean;
   sha256: string;
   size: number;
+  /** A file from a watch folder: recorded as taken in (stamp as listed), so a later scan need not read it. */
+  watched?: WatchedStamp;
+}
+
+export interface WatchedStamp {
+  folderId: number;
+  folder: string;
+  stamp: FileStamp;
 }
 
 /** Archives are not stored: their members are taken in one by one. */
@@ -171,7 +180,11 @@ async function takeIn(ctx: IntakeContext, input: Arrival, understand: (options: 
   if (!client) throw new Error(`no client ${input.clientId}`);
   const { sha256 } = input;
   const existing = sql(db, 'SELECT id FROM documents WHERE client_id = ? AND sha256 = ?').get(input.clientId, sha256) as { id: number } | undefined;
-  if (existing) return { name: input.name, outcome: 'duplicate', documentId: existing.id, waiting: null, queued: 0 };
+  if (existing) {
+    // No fsync needed: if this note is lost, the next scan reads the file once more.
+    if (input.watched) commitNormal(db, () => markTaken(db, input.watched!.folderId, input.watched!.folder, input.watched!.stamp));
+    return { name: input.name, outcome: 'duplicate', documentId: existing.id, waiting: null, queued: 0 };
+  }
 
   const { result, bytes } = await understand({ name: input.name, clientIds: JSON.parse(client.identifiers) as string[] });
   if (result.kind === 'archive' && !result.error) return intakeArchive(ctx, { ...input, bytes });
@@ -185,6 +198,7 @@ async function takeIn(ctx: IntakeContext, input: Arrival, understand: (options: 
   // Group commit (store/group-commit.ts): the commit does not block the engine for its fsync; the
   // outcome is reported only once it is on disk.
   const committed = commitNormal(db, () => {
+    if (input.watched) markTaken(db, input.watched.folderId, input.watched.folder, input.watched.stamp);
     // The same bytes may have been taken in meanwhile (the same file dropped twice at once).
     const twin = sql(db, 'SELECT id FROM documents WHERE client_id = ? AND sha256 = ?').get(input.clientId, sha256) as { id: number } | undefined;
     if (twin) return { documentId: twin.id, queued: -1 };
@@ -221,9 +235,9 @@ async function intakeArchive(ctx: IntakeContext, input: Omit<Arrival, 'sha256' |
 }
 
 /** Reads a file from disk (size-checked first) and takes it in. */
-export async function intakeFile(ctx: IntakeContext, input: { clientId: string; path: string; source: 'watch' | 'import'; baseline?: boolean }): Promise<IntakeOutcome> {
+export async function intakeFile(ctx: IntakeContext, input: { clientId: string; path: string; source: 'watch' | 'import'; baseline?: boolean; watched?: WatchedStamp }): Promise<IntakeOutcome> {
   const name = basename(input.path);
-  const arrival = { clientId: input.clientId, name, source: input.source, sourcePath: input.path, ...(input.baseline ? { baseline: true } : {}) };
+  const arrival = { clientId: input.clientId, name, source: input.source, sourcePath: input.path, ...(input.baseline ? { baseline: true } : {}), ...(input.watched ? { watched: input.watched } : {}) };
   const { workers } = ctx;
   if (workers) {
     const read = await workers.read(input.path, MAX_DOCUMENT_BYTES);

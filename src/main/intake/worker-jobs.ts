@@ -4,8 +4,9 @@
  * In a worker, blocking file calls are the cheap ones: each asynchronous call on the engine's main
  * thread is a round trip through libuv's thread pool (measured here: ~50 µs of CPU for an async
  * stat against ~4 µs for a blocking one), and a document took about 30 of them. So a worker reads
- * the file, hashes it, understands it and writes the content store's copy with blocking calls, and
- * the main thread only journals the outcome.
+ * the file, hashes it, understands it and writes the content store's copy with blocking calls —
+ * except the disk syncs, which take milliseconds and overlap with the next document — and the
+ * main thread only journals the outcome.
  *
  * Jobs:
  * - `read`: stat + read a file (size-checked) and hash it; the bytes stay here under the job's id
@@ -20,7 +21,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { systemErrorCode } from '../engine/errors.ts';
 import { inspectBuffer, type InspectOptions, type InspectResult } from '../understanding/inspect.ts';
-import { putContentSync } from './content-store.ts';
+import { putContentInWorker } from './content-store.ts';
 
 export type WorkerRequest =
   | { op: 'inspect'; id: number; bytes: Uint8Array; options: InspectOptions & { name: string } }
@@ -121,7 +122,7 @@ export async function handleRequest(request: WorkerRequest, reply: (message: Job
         let stored = false;
         if (request.storeRoot !== null && !(result.kind === 'archive' && !result.error)) {
           try {
-            stored = putContentSync(request.storeRoot, entry.bytes, entry.sha256);
+            stored = await putContentInWorker(request.storeRoot, entry.bytes, entry.sha256);
           } catch (error) {
             reply({ id: request.id, ok: false, code: systemErrorCode(error) ?? 'store-failed', message: error instanceof Error ? error.message : String(error) });
             return;

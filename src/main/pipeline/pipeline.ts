@@ -7,7 +7,8 @@ import { link, mkdir, rename, unlink } from 'node:fs/promises';
 import { dirname, extname, join, relative } from 'node:path';
 import type { ActivityEntry, EngineSettings, IntakeReport, OutboxStatus } from '../../shared/contract.ts';
 import { EngineError } from '../engine/errors.ts';
-import { inBaseline, snapshotBaseline, stampsOf, type FileStamp } from '../intake/baseline.ts';
+import { forgetGone, inBaseline, markTaken, snapshotBaseline, stampsOf, wasTaken, type FileStamp } from '../intake/baseline.ts';
+import { commitNormal } from '../store/group-commit.ts';
 import { ContentStore } from '../intake/content-store.ts';
 import { intakeBytes, intakeFile, type IntakeContext, type IntakeOutcome } from '../intake/import.ts';
 import { IntakeWorkers } from '../intake/intake-workers.ts';
@@ -31,12 +32,13 @@ export interface PipelineOptions {
   onDeliveryProgress?: (event: { deliveryId: number; bytesSent: number; bytesTotal: number }) => void;
 }
 
-function report(files: IntakeOutcome[], baseline = 0): IntakeReport {
+/** `known`: watched files skipped because they were taken in before, exactly as they are now. */
+function report(files: IntakeOutcome[], baseline = 0, known = 0): IntakeReport {
   const flat = files.flatMap((f) => (f.members ? [f, ...f.members] : [f]));
   return {
     files,
     added: flat.filter((f) => f.outcome === 'added').length,
-    duplicates: flat.filter((f) => f.outcome === 'duplicate').length,
+    duplicates: flat.filter((f) => f.outcome === 'duplicate').length + known,
     unreadable: flat.filter((f) => f.outcome === 'unreadable').length,
     queued: files.reduce((n, f) => n + f.queued, 0),
     baseline,
@@ -143,6 +145,7 @@ export class Pipeline {
     const folders = db.prepare('SELECT id, client_id, path, baseline_at, move_processed FROM watch_folders ORDER BY id').all() as (WatchFolderRow & { baseline_at: string | null })[];
     const files: IntakeOutcome[] = [];
     let baseline = 0;
+    let known = 0;
     for (const folder of folders) {
       if (!folder.baseline_at) {
         const files = await stampsOf(folder.path);
@@ -150,18 +153,21 @@ export class Pipeline {
         continue;
       }
       const fresh: FileStamp[] = [];
-      for (const file of await stampsOf(folder.path)) {
+      const listed = await stampsOf(folder.path);
+      for (const file of listed) {
         if (inBaseline(db, folder.id, folder.path, file)) baseline += 1;
+        else if (wasTaken(db, folder.id, folder.path, file)) known += 1;
         else fresh.push(file);
       }
+      commitNormal(db, () => forgetGone(db, folder.id, folder.path, listed));
       files.push(...(await inParallel(fresh, INTAKE_CONCURRENCY, (file) => this.takeWatched(folder, file))));
     }
-    return report(files, baseline);
+    return report(files, baseline, known);
   }
 
   /** A complete file seen by a watcher: taken in unless it is exactly as in the folder's activation baseline. */
   async intakeWatched(folder: WatchFolderRow, file: FileStamp): Promise<IntakeOutcome | null> {
-    if (inBaseline(this.options.db, folder.id, folder.path, file)) return null;
+    if (inBaseline(this.options.db, folder.id, folder.path, file) || wasTaken(this.options.db, folder.id, folder.path, file)) return null;
     return this.takeWatched(folder, file);
   }
 
@@ -171,7 +177,8 @@ export class Pipeline {
    * could not read it — never over another file; otherwise it is left exactly where it is.
    */
   private async takeWatched(folder: WatchFolderRow, file: FileStamp): Promise<IntakeOutcome> {
-    const outcome = await intakeFile(this.intake, { clientId: folder.client_id, path: file.path, source: 'watch' });
+    const outcome = await intakeFile(this.intake, { clientId: folder.client_id, path: file.path, source: 'watch', watched: { folderId: folder.id, folder: folder.path, stamp: file } });
+    if (outcome.outcome === 'archive') commitNormal(this.options.db, () => markTaken(this.options.db, folder.id, folder.path, file));
     if (folder.move_processed === 1) {
       const moved = await moveAside(folder.path, file.path, outcome.outcome === 'unreadable' || outcome.understood === false ? 'failed' : 'processed');
       if (!moved) this.options.db.prepare("INSERT INTO activity (at, level, event, client_id, message) VALUES (?, 'warning', 'watch.move-failed', ?, ?)").run(this.now().toISOString(), folder.client_id, `${file.path} could not be moved to its processed folder; it stays where it is.`);

@@ -146,6 +146,24 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 3,
+    name: 'watched files already taken in',
+    up(db) {
+      db.exec(`
+        -- Files of a watch folder that were taken in (as they were then: size and time), so that a
+        -- scan when the agent starts does not read and hash every file the folder still holds.
+        -- A file at the same path with another size or time changed since: it is read again.
+        CREATE TABLE watch_taken (
+          watch_folder_id INTEGER NOT NULL REFERENCES watch_folders(id) ON DELETE CASCADE,
+          rel_path        TEXT NOT NULL,
+          size            INTEGER NOT NULL,
+          mtime_ms        INTEGER NOT NULL,
+          PRIMARY KEY (watch_folder_id, rel_path)
+        ) STRICT, WITHOUT ROWID;
+      `);
+    },
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

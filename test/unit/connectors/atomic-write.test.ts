@@ -189,6 +189,21 @@ describe('writeFileAtomic', () => {
     expect(readdirSync(parent)).toEqual([]);
   });
 
+  it('makes a subfolder again when it was deleted after an earlier delivery, and notices a file put in its place', async () => {
+    const base = temp.make();
+    await writeFileAtomic(base, 'DOS/invoices/a.xml', bytes('a'));
+    rmSync(path.join(base, 'DOS'), { recursive: true }); // tidied by hand
+    const again = await writeFileAtomic(base, 'DOS/invoices/b.xml', bytes('b'));
+    expect(again.alreadyThere).toBe(false);
+    expect(listFiles(base)).toEqual(['DOS/invoices/b.xml']);
+    rmSync(path.join(base, 'DOS'), { recursive: true });
+    writeFileSync(path.join(base, 'DOS'), 'not a folder');
+    const error = await deliveryError(writeFileAtomic(base, 'DOS/invoices/c.xml', bytes('c')));
+    expect(error.failure).toBe('no-retry');
+    expect(error.code).toBe('not-a-folder');
+    expect(listFiles(base)).toEqual(['DOS']);
+  });
+
   it('refuses paths that leave the destination, and reports files in the way of folders', async () => {
     const base = temp.make();
     for (const bad of ['../escape.xml', 'a/../../escape.xml', '/etc/passwd', 'a//b.xml', '', 'C:/x.xml', 'a/./b.xml']) {
