@@ -40,6 +40,34 @@ function fold(name: string): string {
 /** Runs `fn` alone among this process's callers with the same key (one server folder). */
 const withLock = createKeyLock();
 
+/**
+ * Names this process gave files, per server folder (folded). Under the folder lock, a name that
+ * step 1 found free and that this process never gave since cannot have been taken by this process,
+ * so for a small file its second check is skipped: one round trip less per file. (Other programs
+ * writing into the same folder are not covered by the lock either way; for a small file the time
+ * between step 1 and the rename is about one round trip, as it is between a check and the rename.
+ * A large file, whose upload takes longer, is always checked again.) Past PLACED_MAX names, every
+ * name is checked again.
+ */
+const SKIP_RECHECK_MAX_BYTES = 256 * 1024;
+const placed = new Map<string, Set<string>>();
+const PLACED_MAX = 200_000;
+let placedCount = 0;
+
+function wasPlaced(folderKey: string, name: string): boolean {
+  return placedCount >= PLACED_MAX || (placed.get(folderKey)?.has(name) ?? false);
+}
+
+function notePlaced(folderKey: string, name: string): void {
+  if (placedCount >= PLACED_MAX) return;
+  let names = placed.get(folderKey);
+  if (!names) placed.set(folderKey, (names = new Set()));
+  if (!names.has(name)) {
+    names.add(name);
+    placedCount += 1;
+  }
+}
+
 function notAFolder(conn: SftpConnection, path: string): DeliveryError {
   return new DeliveryError(
     'no-retry',
@@ -126,39 +154,47 @@ export async function placeFile(conn: SftpConnection, request: PlaceFileRequest)
   };
 
   // 1. Our own earlier copy (or the same document put there by hand)? When the plain name is free —
-  // nearly always — there is nothing to compare and the folder is not listed.
+  // nearly always — there is nothing to compare and the folder is not listed. The check and the
+  // creation of the partial go out together: one round trip instead of two (in the rare case of an
+  // earlier copy, the partial is removed unused).
   const taken = new Set<string>();
-  const plain = await conn.lstat(intended).catch(fail(`read the folder ${dir}`));
-  if (plain !== null) {
-    const entries = await conn.readdir(dir).catch(fail(`list the folder ${dir}`));
-    const copies: { n: number; entry: string; info: Stats }[] = [];
-    for (const entry of entries) {
-      taken.add(fold(entry.filename));
-      const n = fold(entry.filename) === fold(name) ? 1 : Number(/ \(([1-9]\d{0,5})\)(?:\.[^.]*)?$/.exec(entry.filename)?.[1] ?? 0);
-      if (n >= 1 && fold(numberedName(name, n)) === fold(entry.filename)) copies.push({ n, entry: entry.filename, info: entry.attrs });
-    }
-    copies.sort((a, b) => a.n - b.n);
-    for (const copy of copies) {
-      const path = posix.join(dir, copy.entry);
-      if (await holdsSameBytes(conn, path, copy.info, bytes).catch(fail(`read ${path}`))) return { path, alreadyThere: true };
-    }
-  }
-
-  // 2. The partial.
   const partialPath = posix.join(dir, partialNameFor(name, request.partialId));
-  let partialLeft = false;
+  const [plainCheck, opening] = await Promise.allSettled([conn.lstat(intended), createPartial(conn, partialPath)]);
+  let handle: Buffer | null = opening.status === 'fulfilled' ? opening.value : null;
+  let partialLeft = handle !== null;
   try {
-    const handle = await createPartial(conn, partialPath).catch(fail(`write in ${dir}`));
-    partialLeft = true;
-    await conn.writeSyncClose(handle, bytes, request.onProgress).catch(fail(`write ${intended}`));
+    if (plainCheck.status === 'rejected') fail(`read the folder ${dir}`)(plainCheck.reason);
+    const plain = plainCheck.status === 'fulfilled' ? plainCheck.value : null;
+    if (plain !== null) {
+      const entries = await conn.readdir(dir).catch(fail(`list the folder ${dir}`));
+      const copies: { n: number; entry: string; info: Stats }[] = [];
+      for (const entry of entries) {
+        taken.add(fold(entry.filename));
+        const n = fold(entry.filename) === fold(name) ? 1 : Number(/ \(([1-9]\d{0,5})\)(?:\.[^.]*)?$/.exec(entry.filename)?.[1] ?? 0);
+        if (n >= 1 && fold(numberedName(name, n)) === fold(entry.filename)) copies.push({ n, entry: entry.filename, info: entry.attrs });
+      }
+      copies.sort((a, b) => a.n - b.n);
+      for (const copy of copies) {
+        const path = posix.join(dir, copy.entry);
+        if (await holdsSameBytes(conn, path, copy.info, bytes).catch(fail(`read ${path}`))) return { path, alreadyThere: true };
+      }
+    }
+
+    // 2. The partial.
+    if (opening.status === 'rejected') fail(`write in ${dir}`)(opening.reason);
+    const open = handle!;
+    handle = null; // writeSyncClose closes it, whatever happens
+    await conn.writeSyncClose(open, bytes, request.onProgress).catch(fail(`write ${intended}`));
 
     // 3. The first free name, never replacing a file.
-    return await withLock(`${settings.host}:${settings.port}:${dir}`, async () => {
+    const folderKey = `${settings.host}:${settings.port}:${dir}`;
+    return await withLock(folderKey, async () => {
       for (let n = 1; n <= MAX_COPIES; n++) {
         const candidate = numberedName(name, n);
         if (taken.has(fold(candidate))) continue;
         const target = posix.join(dir, candidate);
-        const info = await conn.lstat(target).catch(fail(`read the folder ${dir}`));
+        const stillFree = n === 1 && plain === null && bytes.length <= SKIP_RECHECK_MAX_BYTES && !wasPlaced(folderKey, fold(candidate));
+        const info = stillFree ? null : await conn.lstat(target).catch(fail(`read the folder ${dir}`));
         if (info !== null) {
           // Appeared since step 1: perhaps a parallel delivery of these same bytes.
           taken.add(fold(candidate));
@@ -176,6 +212,7 @@ export async function placeFile(conn: SftpConnection, request: PlaceFileRequest)
           fail(`rename ${partialPath} to ${candidate}`)(error);
         }
         partialLeft = false;
+        notePlaced(folderKey, fold(candidate));
         return { path: target, alreadyThere: false };
       }
       throw new DeliveryError('no-retry', 'too-many-copies', `There are already ${MAX_COPIES} different files named like ${name} in ${dir} on ${settings.host}. Tidy that folder or change the upload path, then retry the delivery.`);
@@ -183,6 +220,7 @@ export async function placeFile(conn: SftpConnection, request: PlaceFileRequest)
   } finally {
     // Best effort: when the connection is gone the next attempt of this delivery replaces it (same
     // name), or cleanupInterrupted removes it.
+    if (handle !== null && conn.alive) await conn.closeHandle(handle).catch(() => undefined);
     if (partialLeft && conn.alive) await conn.unlink(partialPath).catch(() => undefined);
   }
 }
