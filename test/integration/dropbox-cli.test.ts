@@ -157,7 +157,9 @@ describe('Dropbox from the command line', () => {
     expect(signedIn.page.html).toContain('Signed in to Dropbox');
     expect(signedIn.code, signedIn.stderr).toBe(0);
     expect(signedIn.stdout).toContain('OK: Signed in to Dropbox.');
-    expect(s.opened()).toEqual([signedIn.url]); // the engine also asked the system browser to open it
+    // The engine also asked the system browser to open it (a program it starts and does not wait
+    // for: under load its line may land a moment after the sign-in finished).
+    await expect.poll(() => s.opened(), { timeout: 10_000 }).toEqual([signedIn.url]);
 
     // The refresh token is in the keychain, and is one the Dropbox fake issued for this sign-in.
     const refreshToken = (await keychainValue(s.home, 'refreshToken', s.env))!;

@@ -5,7 +5,6 @@
  * bytes are copied into the data folder's content store first.
  */
 import { createHash } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { EngineSettings } from '../../shared/contract.ts';
 import type { DocumentFamily } from '../connectors/types.ts';
@@ -15,7 +14,7 @@ import { DEFAULT_ARCHIVE_LIMITS, readZip } from '../understanding/archive.ts';
 import { inspectBuffer, type InspectOptions, type InspectResult } from '../understanding/inspect.ts';
 import { markTaken, type FileStamp } from './baseline.ts';
 import type { ContentStore } from './content-store.ts';
-import type { IntakeWorkers, Understood } from './intake-workers.ts';
+import { readHere, type IntakeWorkers, type Understood } from './intake-workers.ts';
 
 export const MAX_DOCUMENT_BYTES = 100 * 1024 * 1024;
 
@@ -248,14 +247,7 @@ export async function intakeFile(ctx: IntakeContext, input: { clientId: string; 
       workers.release(read); // a duplicate: the worker forgets the bytes (no-op once understood)
     }
   }
-  let bytes: Buffer;
-  try {
-    const st = await stat(input.path);
-    if (!st.isFile()) return { name, outcome: 'unreadable', documentId: null, waiting: 'not a regular file', queued: 0 };
-    if (st.size > MAX_DOCUMENT_BYTES) return { name, outcome: 'unreadable', documentId: null, waiting: `larger than ${MAX_DOCUMENT_BYTES / 1024 / 1024} MB`, queued: 0 };
-    bytes = await readFile(input.path);
-  } catch (error) {
-    return { name, outcome: 'unreadable', documentId: null, waiting: error instanceof Error ? error.message : String(error), queued: 0 };
-  }
-  return intakeBytes(ctx, { ...arrival, bytes });
+  const here = await readHere(input.path, MAX_DOCUMENT_BYTES);
+  if (!here.ok) return { name, outcome: 'unreadable', documentId: null, waiting: here.failure.message, queued: 0 };
+  return intakeBytes(ctx, { ...arrival, bytes: here.bytes });
 }
