@@ -9,7 +9,7 @@ import { basename } from 'node:path';
 import type { EngineSettings } from '../../shared/contract.ts';
 import type { DocumentFamily } from '../connectors/types.ts';
 import { sql, type Db } from '../store/database.ts';
-import { commitNormal, durable } from '../store/group-commit.ts';
+import { commitBatched, commitNormal, durable } from '../store/group-commit.ts';
 import { DEFAULT_ARCHIVE_LIMITS, readZip } from '../understanding/archive.ts';
 import { inspectBuffer, type InspectOptions, type InspectResult } from '../understanding/inspect.ts';
 import { markTaken, type FileStamp } from './baseline.ts';
@@ -196,7 +196,7 @@ async function takeIn(ctx: IntakeContext, input: Arrival, understand: (options: 
   // taking the file in again only said "duplicate": the document was never delivered.
   // Group commit (store/group-commit.ts): the commit does not block the engine for its fsync; the
   // outcome is reported only once it is on disk.
-  const committed = commitNormal(db, () => {
+  const committed = await commitBatched(db, () => {
     if (input.watched) markTaken(db, input.watched.folderId, input.watched.folder, input.watched.stamp);
     // The same bytes may have been taken in meanwhile (the same file dropped twice at once).
     const twin = sql(db, 'SELECT id FROM documents WHERE client_id = ? AND sha256 = ?').get(input.clientId, sha256) as { id: number } | undefined;

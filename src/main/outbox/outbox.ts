@@ -12,7 +12,7 @@ import { connectionSecretName } from '../../shared/config-file.ts';
 import type { ContentStore } from '../intake/content-store.ts';
 import type { SecretStore } from '../secrets/secret-store.ts';
 import { sql, type Db } from '../store/database.ts';
-import { commitNormal, durable } from '../store/group-commit.ts';
+import { commitBatched, durable } from '../store/group-commit.ts';
 import { nextDelayMs } from './backoff.ts';
 import { pausedUntil } from './controls.ts';
 import { Pacer } from './pacer.ts';
@@ -309,7 +309,7 @@ async function attempt(ctx: OutboxContext, row: DueRow, link: WorkerLink | null)
   // The claim need not reach the disk before the attempt: if the process dies first, the row is still
   // queued or waiting and is simply attempted again (connectors are idempotent). So it is committed
   // without its own fsync; the outcome's FULL commit below syncs it along.
-  const claimed = commitNormal(db, () => sql(db, "UPDATE deliveries SET state = 'running', attempts = attempts + 1, updated_at = ? WHERE id = ? AND state IN ('queued', 'waiting')").run(startedAt, row.id).changes);
+  const claimed = await commitBatched(db, () => sql(db, "UPDATE deliveries SET state = 'running', attempts = attempts + 1, updated_at = ? WHERE id = ? AND state IN ('queued', 'waiting')").run(startedAt, row.id).changes);
   if (claimed === 0) return 'running';
   const connection = connectionRow(db, row.connection_id);
   const client = toDeliveryClient(sql(db, 'SELECT id, name, accounting_file_id, fields FROM clients WHERE id = ?').get(row.client_id) as ClientRow);
@@ -334,7 +334,7 @@ async function attempt(ctx: OutboxContext, row: DueRow, link: WorkerLink | null)
     // Group commit (store/group-commit.ts): the engine goes on with other deliveries while this
     // outcome is synced; it is reported once on disk. Until then a crash means one more attempt,
     // which the connector recognises as already delivered.
-    commitNormal(db, () => {
+    await commitBatched(db, () => {
       sql(db, "UPDATE deliveries SET state = 'done', remote_ref = ?, last_error_code = NULL, last_error_message = NULL, next_attempt_at = NULL, updated_at = ? WHERE id = ?").run(receipt.remoteRef, at, row.id);
       log(db, at, 'info', 'delivery.done', row, `${row.original_name} delivered${receipt.alreadyThere ? ' (it was already there)' : ''}: ${receipt.remoteRef.split('\n')[0]}`);
     });
