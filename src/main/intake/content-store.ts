@@ -82,7 +82,7 @@ export class ContentStore {
   /**
    * Removes temp files a killed process left behind (found by the crash test). Safe: only one
    * engine uses a data folder, and it runs before this store's first write — the engine's own
-   * (put) or its workers' (putContentSync; the pool calls this first).
+   * (put) or its workers' (putContentInWorker; the pool calls this first).
    */
   prepare(): void {
     if (this.swept) return;

@@ -89,7 +89,11 @@ function workerUrl(): URL | null {
   return null;
 }
 
-/** Workers to run: LEDGERDROP_INTAKE_WORKERS, else one (measured: a second one gains nothing on 2 cores). */
+/**
+ * Workers to run: LEDGERDROP_INTAKE_WORKERS, else one. Measured on 2 cores: a second worker made a
+ * plain import faster but a watch-folder batch slower (it competes with the main thread, which
+ * journals and delivers); larger machines were not measured.
+ */
 function defaultWorkers(): number {
   const configured = Number(process.env.LEDGERDROP_INTAKE_WORKERS);
   if (Number.isInteger(configured) && configured >= 1) return Math.min(configured, 8);
