@@ -115,6 +115,18 @@ export interface ConnectorSession {
   close(): Promise<void>;
 }
 
+/** `deliver` for a connector whose work happens in sessions: one session for this one document. */
+export function deliverInOwnSession(openSession: (ctx: ConnectorContext) => Promise<ConnectorSession>): ConnectorDefinition['deliver'] {
+  return async (doc, client, ctx) => {
+    const session = await openSession(ctx);
+    try {
+      return await session.deliver(doc, client);
+    } finally {
+      await session.close();
+    }
+  };
+}
+
 /** What a sign-in flow (OAuth in the system browser) needs from the app or the CLI. */
 export interface SignInUi {
   /** Shows the page the user signs in on: opens the system browser, and/or prints the address. */

@@ -23,7 +23,7 @@
  */
 import { getAccessToken, oauthProvider, signInWithBrowser, type OAuthProvider } from '../oauth/index.ts';
 import type { ConnectorContext, ConnectorDefinition, ConnectorSession, DeliveryClient, DeliveryDocument, DeliveryReceipt, SignInUi, TestResult } from '../types.ts';
-import { DeliveryError } from '../types.ts';
+import { DeliveryError, deliverInOwnSession } from '../types.ts';
 import { classifySmtpError, type FailureContext } from './errors.ts';
 import { composeEmails } from './message.ts';
 import { filesToAttach, recipientFor } from './routing.ts';
@@ -184,14 +184,7 @@ async function openSession(ctx: ConnectorContext): Promise<ConnectorSession> {
   return new EmailSession(ctx, await prepare(ctx));
 }
 
-async function deliver(doc: DeliveryDocument, client: DeliveryClient, ctx: ConnectorContext): Promise<DeliveryReceipt> {
-  const session = await openSession(ctx);
-  try {
-    return await session.deliver(doc, client);
-  } finally {
-    await session.close();
-  }
-}
+const deliver = deliverInOwnSession(openSession);
 
 async function test(ctx: ConnectorContext): Promise<TestResult> {
   let prepared: Awaited<ReturnType<typeof prepare>>;

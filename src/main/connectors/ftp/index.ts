@@ -22,7 +22,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { PARTIAL_PATTERN, partialNameFor } from '../atomic-write.ts';
 import { DEFAULT_MAX_PATH, DEFAULT_PATH_TEMPLATE, PathTemplateError, SAMPLE_TEMPLATE_VALUES, renderPathTemplate, sanitizeSegment, templateValuesFromDelivery } from '../path-template.ts';
 import type { ConnectorContext, ConnectorDefinition, ConnectorSession, DeliveryClient, DeliveryDocument, DeliveryReceipt, TestResult } from '../types.ts';
-import { DeliveryError } from '../types.ts';
+import { DeliveryError, deliverInOwnSession } from '../types.ts';
 import { CertificateError, connect, connectGuarded, type CertificateInfo, type FtpConnection } from './connect.ts';
 import { networkFailure, replyCode, replyText, serverName } from './errors.ts';
 import { DEFAULT_IMPLICIT_PORT, DEFAULT_PORT, DEFAULT_TIMEOUT_SECONDS, SECURITY_CHOICES, readSettings, type FtpSettings } from './settings.ts';
@@ -161,14 +161,7 @@ async function openSession(ctx: ConnectorContext): Promise<FtpSession> {
   return session;
 }
 
-async function deliver(doc: DeliveryDocument, client: DeliveryClient, ctx: ConnectorContext): Promise<DeliveryReceipt> {
-  const session = await openSession(ctx);
-  try {
-    return await session.deliver(doc, client);
-  } finally {
-    await session.close();
-  }
-}
+const deliver = deliverInOwnSession(openSession);
 
 // ---------------------------------------------------------------------------------------------
 // Connection test

@@ -21,7 +21,7 @@ import { posix } from 'node:path';
 import { PARTIAL_PATTERN } from '../atomic-write.ts';
 import { PathTemplateError, SAMPLE_TEMPLATE_VALUES, renderPathTemplate, templateValuesFromDelivery } from '../path-template.ts';
 import type { ConnectorContext, ConnectorDefinition, ConnectorSession, DeliveryClient, DeliveryDocument, DeliveryReceipt, TestResult } from '../types.ts';
-import { DeliveryError } from '../types.ts';
+import { DeliveryError, deliverInOwnSession } from '../types.ts';
 import { connectOnce, connectWithRetry, missingCredentials, readCredentials, type Credentials, type SftpConnection } from './connection.ts';
 import { SftpConnectError, changedMessage, operationFailure } from './errors.ts';
 import { parseHostKeyPins } from './host-key.ts';
@@ -251,14 +251,7 @@ async function openSession(ctx: ConnectorContext): Promise<ConnectorSession> {
   });
 }
 
-async function deliver(doc: DeliveryDocument, client: DeliveryClient, ctx: ConnectorContext): Promise<DeliveryReceipt> {
-  const session = await openSession(ctx);
-  try {
-    return await session.deliver(doc, client);
-  } finally {
-    await session.close();
-  }
-}
+const deliver = deliverInOwnSession(openSession);
 
 // ---------------------------------------------------------------------------------------------
 // Testing
