@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, fdatasync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { access, mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { threadId } from 'node:worker_threads';
@@ -25,14 +25,15 @@ let sequence = 0;
 
 const fdatasyncAsync = promisify(fdatasync);
 
-
 /**
  * Stores bytes durably — temp file, fdatasync, rename, fsync of the folder; a no-op (false) when
- * they are already there. For a worker thread (worker-jobs.ts): the quick calls block (no
- * thread-pool round trip each), the two disk syncs do not, so the worker understands the next
- * document while this one reaches the disk.
+ * they are already there. The quick calls block (microseconds on the data folder's own disk, and no
+ * thread-pool round trip each: this runs in the intake worker for every document); the two disk
+ * syncs do not, so the worker understands the next document while this one reaches the disk. Two
+ * stores of the same bytes at once write distinct temp files and rename the same content over each
+ * other: harmless.
  */
-export async function putContentInWorker(root: string, bytes: Uint8Array, sha256: string): Promise<boolean> {
+export async function putContent(root: string, bytes: Uint8Array, sha256: string): Promise<boolean> {
   const path = contentPath(root, sha256);
   if (existsSync(path)) return false;
   const dir = join(root, sha256.slice(0, 2));
@@ -68,9 +69,7 @@ const CACHE_MAX_ITEM = 4 * 1024 * 1024;
  */
 export class ContentStore {
   readonly root: string;
-  private readonly shards = new Set<string>();
   private swept = false;
-  private sequence = 0;
   /** SHA-256 → bytes, least recently used first, at most CACHE_BYTES in all. */
   private readonly cache = new Map<string, Buffer>();
   private cached = 0;
@@ -82,7 +81,7 @@ export class ContentStore {
   /**
    * Removes temp files a killed process left behind (found by the crash test). Safe: only one
    * engine uses a data folder, and it runs before this store's first write — the engine's own
-   * (put) or its workers' (putContentInWorker; the pool calls this first).
+   * (put) or its workers' (putContent; the pool calls this first).
    */
   prepare(): void {
     if (this.swept) return;
@@ -108,34 +107,10 @@ export class ContentStore {
     return contentPath(this.root, sha256);
   }
 
-  /**
-   * Stores bytes durably (temp file, fsync, rename, fsync folder); a no-op when already there.
-   * Everything runs on the thread pool, so the engine keeps working (on other documents,
-   * deliveries) while the disk syncs. Two puts of the same bytes at once write distinct temp files
-   * and rename the same content over each other: harmless.
-   */
+  /** Stores bytes durably (see putContent) and keeps them for the delivery that usually follows. */
   async put(bytes: Uint8Array, sha256 = createHash('sha256').update(bytes).digest('hex')): Promise<string> {
     this.prepare();
-    const path = this.pathOf(sha256);
-    if (await access(path).then(() => true, () => false)) return sha256;
-    const dir = join(this.root, sha256.slice(0, 2));
-    if (!this.shards.has(dir)) {
-      await mkdir(dir, { recursive: true });
-      this.shards.add(dir);
-    }
-    const temp = `${path}.${process.pid}.${threadId}.${(this.sequence += 1)}.tmp`;
-    const file = await open(temp, 'w');
-    try {
-      await file.writeFile(bytes);
-      await file.datasync();
-    } catch (error) {
-      await file.close().catch(() => undefined);
-      await rm(temp, { force: true });
-      throw error;
-    }
-    await file.close();
-    await rename(temp, path);
-    await syncFolderGrouped(dir);
+    await putContent(this.root, bytes, sha256);
     this.remember(sha256, bytes);
     return sha256;
   }

@@ -9,12 +9,12 @@ import { basename } from 'node:path';
 import type { EngineSettings } from '../../shared/contract.ts';
 import type { DocumentFamily } from '../connectors/types.ts';
 import { sql, type Db } from '../store/database.ts';
-import { commitBatched, commitNormal, durable } from '../store/group-commit.ts';
+import { commitBatched, durable } from '../store/group-commit.ts';
 import { DEFAULT_ARCHIVE_LIMITS, readZip } from '../understanding/archive.ts';
-import { inspectBuffer, type InspectOptions, type InspectResult } from '../understanding/inspect.ts';
+import type { InspectOptions, InspectResult } from '../understanding/inspect.ts';
 import { markTaken, type FileStamp } from './baseline.ts';
 import type { ContentStore } from './content-store.ts';
-import { readHere, type IntakeWorkers, type Understood } from './intake-workers.ts';
+import type { IntakeWorkers, Understood } from './intake-workers.ts';
 
 export const MAX_DOCUMENT_BYTES = 100 * 1024 * 1024;
 
@@ -24,10 +24,10 @@ export interface IntakeContext {
   settings: () => EngineSettings;
   now: () => Date;
   /**
-   * Reads, understands and stores files off the main thread (the engine passes its pool); without
-   * it, all of that happens on this thread.
+   * Reads, understands and stores files off the main thread (the pool itself falls back to this
+   * thread when no worker can run).
    */
-  workers?: IntakeWorkers;
+  workers: IntakeWorkers;
   /** Tells the engine's listeners (UI, CLI) what happened. */
   onDocument?: (event: { clientId: string; documentId: number; name: string; outcome: IntakeOutcome['outcome'] }) => void;
 }
@@ -163,7 +163,7 @@ export async function intakeBytes(
   const { bytes, ...rest } = input;
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   return takeIn(ctx, { ...rest, sha256, size: bytes.length }, async (options) => {
-    const result = await (ctx.workers ? ctx.workers.inspect(bytes, options) : inspectBuffer(bytes, options));
+    const result = await ctx.workers.inspect(bytes, options);
     if (storable(result)) await ctx.store.put(bytes, sha256);
     return { result, bytes: Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes) };
   });
@@ -181,7 +181,8 @@ async function takeIn(ctx: IntakeContext, input: Arrival, understand: (options: 
   const existing = sql(db, 'SELECT id FROM documents WHERE client_id = ? AND sha256 = ?').get(input.clientId, sha256) as { id: number } | undefined;
   if (existing) {
     // No fsync needed: if this note is lost, the next scan reads the file once more.
-    if (input.watched) commitNormal(db, () => markTaken(db, input.watched!.folderId, input.watched!.folder, input.watched!.stamp));
+    const { watched } = input;
+    if (watched) await commitBatched(db, () => markTaken(db, watched.folderId, watched.folder, watched.stamp));
     return { name: input.name, outcome: 'duplicate', documentId: existing.id, waiting: null, queued: 0 };
   }
 
@@ -238,16 +239,11 @@ export async function intakeFile(ctx: IntakeContext, input: { clientId: string; 
   const name = basename(input.path);
   const arrival = { clientId: input.clientId, name, source: input.source, sourcePath: input.path, ...(input.baseline ? { baseline: true } : {}), ...(input.watched ? { watched: input.watched } : {}) };
   const { workers } = ctx;
-  if (workers) {
-    const read = await workers.read(input.path, MAX_DOCUMENT_BYTES);
-    if (!read.ok) return { name, outcome: 'unreadable', documentId: null, waiting: read.failure.message, queued: 0 };
-    try {
-      return await takeIn(ctx, { ...arrival, sha256: read.sha256, size: read.size }, (options) => workers.understand(read, options, ctx.store));
-    } finally {
-      workers.release(read); // a duplicate: the worker forgets the bytes (no-op once understood)
-    }
+  const read = await workers.read(input.path, MAX_DOCUMENT_BYTES);
+  if (!read.ok) return { name, outcome: 'unreadable', documentId: null, waiting: read.failure.message, queued: 0 };
+  try {
+    return await takeIn(ctx, { ...arrival, sha256: read.sha256, size: read.size }, (options) => workers.understand(read, options, ctx.store));
+  } finally {
+    workers.release(read); // a duplicate: the worker forgets the bytes (no-op once understood)
   }
-  const here = await readHere(input.path, MAX_DOCUMENT_BYTES);
-  if (!here.ok) return { name, outcome: 'unreadable', documentId: null, waiting: here.failure.message, queued: 0 };
-  return intakeBytes(ctx, { ...arrival, bytes: here.bytes });
 }

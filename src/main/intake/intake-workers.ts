@@ -127,7 +127,7 @@ function crashResult(name: string, sha256: string, outOfMemory: boolean, error: 
 }
 
 /** Reads a file on this thread, asynchronously (the fallback when no worker runs), size-checked. */
-export async function readHere(path: string, maxBytes: number): Promise<{ ok: true; bytes: Buffer } | { ok: false; failure: ReadFailure }> {
+async function readHere(path: string, maxBytes: number): Promise<{ ok: true; bytes: Buffer } | { ok: false; failure: ReadFailure }> {
   try {
     const info = await stat(path);
     if (!info.isFile()) return { ok: false, failure: { code: 'not-a-file', message: 'not a regular file' } };

@@ -21,7 +21,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { systemErrorCode } from '../engine/errors.ts';
 import { inspectBuffer, type InspectOptions, type InspectResult } from '../understanding/inspect.ts';
-import { putContentInWorker } from './content-store.ts';
+import { putContent } from './content-store.ts';
 
 export type WorkerRequest =
   | { op: 'inspect'; id: number; bytes: Uint8Array; options: InspectOptions & { name: string } }
@@ -122,7 +122,7 @@ export async function handleRequest(request: WorkerRequest, reply: (message: Job
         let stored = false;
         if (request.storeRoot !== null && !(result.kind === 'archive' && !result.error)) {
           try {
-            stored = await putContentInWorker(request.storeRoot, entry.bytes, entry.sha256);
+            stored = await putContent(request.storeRoot, entry.bytes, entry.sha256);
           } catch (error) {
             reply({ id: request.id, ok: false, code: systemErrorCode(error) ?? 'store-failed', message: error instanceof Error ? error.message : String(error) });
             return;

@@ -8,7 +8,7 @@ import { dirname, extname, join, relative } from 'node:path';
 import type { ActivityEntry, EngineSettings, IntakeReport, OutboxStatus } from '../../shared/contract.ts';
 import { EngineError } from '../engine/errors.ts';
 import { forgetGone, inBaseline, markTaken, snapshotBaseline, stampsOf, wasTaken, type FileStamp } from '../intake/baseline.ts';
-import { commitNormal } from '../store/group-commit.ts';
+import { commitBatched, commitNormal } from '../store/group-commit.ts';
 import { ContentStore } from '../intake/content-store.ts';
 import { intakeBytes, intakeFile, type IntakeContext, type IntakeOutcome } from '../intake/import.ts';
 import { IntakeWorkers } from '../intake/intake-workers.ts';
@@ -178,7 +178,7 @@ export class Pipeline {
    */
   private async takeWatched(folder: WatchFolderRow, file: FileStamp): Promise<IntakeOutcome> {
     const outcome = await intakeFile(this.intake, { clientId: folder.client_id, path: file.path, source: 'watch', watched: { folderId: folder.id, folder: folder.path, stamp: file } });
-    if (outcome.outcome === 'archive') commitNormal(this.options.db, () => markTaken(this.options.db, folder.id, folder.path, file));
+    if (outcome.outcome === 'archive') await commitBatched(this.options.db, () => markTaken(this.options.db, folder.id, folder.path, file));
     if (folder.move_processed === 1) {
       const moved = await moveAside(folder.path, file.path, outcome.outcome === 'unreadable' || outcome.understood === false ? 'failed' : 'processed');
       if (!moved) this.options.db.prepare("INSERT INTO activity (at, level, event, client_id, message) VALUES (?, 'warning', 'watch.move-failed', ?, ?)").run(this.now().toISOString(), folder.client_id, `${file.path} could not be moved to its processed folder; it stays where it is.`);
